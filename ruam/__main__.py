@@ -1,0 +1,3 @@
+from ruam.cli import main
+
+main()

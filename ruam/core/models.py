@@ -1,0 +1,31 @@
+"""Base models every app shares."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True, editable=False)
+    modified = models.DateTimeField(_("modified"), auto_now=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class BilingualNameMixin:
+    """Models with ``name_th`` and ``name_en``: ``name`` is the one for the active language."""
+
+    name_th: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "th").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_th
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,146 @@
+"""Public API of places: groups, districts, แขวง, communities, locate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from ruam.core.api_errors import ApiError
+from ruam.core.errors import NOT_FOUND, OUTSIDE_BANGKOK
+from ruam.geo.locate import locate
+from ruam.geo.models import District
+from ruam.geo.selectors import districts_public, groups_with_counts
+
+router = Router(tags=["places"])
+
+
+class GroupOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+    district_count: int
+
+
+class DistrictOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+    group_code: str = Field(alias="group_id")
+    area_km2: Decimal | None
+
+
+class SubdistrictOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+    postal_code: str
+
+
+class CommunityOut(Schema):
+    name_th: str
+    kind: str
+    subdistrict_code: str | None = Field(alias="subdistrict_id")
+
+
+class DistrictDetailOut(DistrictOut):
+    postal_code: str
+    subdistricts: list[SubdistrictOut]
+    communities: list[CommunityOut]
+
+
+class GroupList(Schema):
+    items: list[GroupOut]
+    count: int
+
+
+class DistrictList(Schema):
+    items: list[DistrictOut]
+    count: int
+
+
+class LocateIn(Schema):
+    lat: float = Field(..., ge=-90, le=90, description="Latitude, WGS84 degrees")
+    lon: float = Field(..., ge=-180, le=180, description="Longitude, WGS84 degrees")
+
+
+class LocateOut(Schema):
+    district_code: str
+    subdistrict_code: str | None
+
+
+class Message(Schema):
+    detail: str
+    message_th: str
+    message_en: str
+
+
+@router.get("/groups", response=GroupList, summary="The six district groups")
+def list_groups(request: HttpRequest):
+    items = list(groups_with_counts())
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/districts", response=DistrictList, summary="The 50 districts")
+def list_districts(request: HttpRequest, group_code: str | None = None):
+    qs = districts_public()
+    if group_code:
+        qs = qs.filter(group_id=group_code)
+    items = list(qs)
+    return {"items": items, "count": len(items)}
+
+
+@router.get(
+    "/districts/{code}",
+    response={200: DistrictDetailOut, 404: Message},
+    summary="One district with its แขวง and communities",
+)
+def get_district(request: HttpRequest, code: str):
+    district = (
+        District.objects.defer("boundary")
+        .prefetch_related("subdistricts", "communities")
+        .filter(code=code)
+        .first()
+    )
+    if district is None:
+        raise ApiError(404, NOT_FOUND)
+    return DistrictDetailOut(
+        code=district.code,
+        name_th=district.name_th,
+        name_en=district.name_en,
+        group_id=district.group_id,
+        area_km2=district.area_km2,
+        postal_code=district.postal_code,
+        subdistricts=list(district.subdistricts.all()),
+        communities=list(district.communities.all()),
+    )
+
+
+@router.get(
+    "/districts/{code}/boundary",
+    response={200: dict, 404: Message},
+    summary="A district's boundary as a GeoJSON Feature",
+)
+def get_district_boundary(request: HttpRequest, code: str):
+    district = District.objects.filter(code=code).first()
+    if district is None or not district.boundary:
+        raise ApiError(404, NOT_FOUND)
+    return {
+        "type": "Feature",
+        "properties": {"code": district.code, "name_th": district.name_th, "name_en": district.name_en},
+        "geometry": district.boundary,
+    }
+
+
+@router.get(
+    "/locate",
+    response={200: LocateOut, 404: Message},
+    summary="The district and แขวง of a point",
+    description="404 when the point is outside Bangkok; 422 when lat/lon are not numbers in range.",
+)
+def locate_point(request: HttpRequest, point: Query[LocateIn]):
+    location = locate(point.lat, point.lon)
+    if not location.in_bangkok:
+        raise ApiError(404, OUTSIDE_BANGKOK)
+    return {"district_code": location.district_code, "subdistrict_code": location.subdistrict_code}

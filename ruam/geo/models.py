@@ -1,0 +1,108 @@
+"""Bangkok's places: 6 district groups, 50 districts, 180 แขวง, ~2,000 communities.
+
+Codes are DOPA's (district 1001–1050, แขวง = district code + 2 digits) and are the keys: join on
+codes, never on names (the upstream data has spelling slips in names).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ruam.core.models import BilingualNameMixin
+
+
+class DistrictGroup(BilingualNameMixin, models.Model):
+    """กลุ่มเขต: BMA's six groups of districts."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_th_bma = models.CharField(_("BMA name (Thai)"), max_length=100, blank=True)
+    name_en_bma = models.CharField(_("BMA name (English)"), max_length=100, blank=True)
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district group")
+        verbose_name_plural = _("district groups")
+
+    def get_absolute_url(self) -> str:
+        return reverse("geo:group", args=[self.code])
+
+
+class District(BilingualNameMixin, models.Model):
+    """เขต."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    group = models.ForeignKey(
+        DistrictGroup, models.PROTECT, related_name="districts", verbose_name=_("district group")
+    )
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=3, null=True)
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    @property
+    def full_name_th(self) -> str:
+        return f"เขต{self.name_th}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("geo:district", args=[self.code])
+
+
+class Subdistrict(BilingualNameMixin, models.Model):
+    """แขวง."""
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="subdistricts", verbose_name=_("district")
+    )
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("subdistrict (khwaeng)")
+        verbose_name_plural = _("subdistricts (khwaeng)")
+
+
+class Community(models.Model):
+    """ชุมชน registered with BMA."""
+
+    class Kind(models.TextChoices):
+        URBAN = "urban", _("urban community")
+        CROWDED = "crowded", _("crowded community")
+        SUBURBAN = "suburban", _("suburban community")
+        HIGH_RISE = "high_rise", _("high-rise community")
+
+    source_no = models.PositiveIntegerField(_("number in source"), unique=True)
+    name_th = models.CharField(_("name (Thai)"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, blank=True)
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="communities", verbose_name=_("district")
+    )
+    subdistrict = models.ForeignKey(
+        Subdistrict,
+        models.PROTECT,
+        related_name="communities",
+        null=True,
+        blank=True,
+        verbose_name=_("subdistrict (khwaeng)"),
+    )
+
+    class Meta:
+        ordering = ["district_id", "subdistrict_id", "name_th"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self) -> str:
+        return self.name_th
