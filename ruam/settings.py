@@ -1,4 +1,4 @@
-"""Ruam's settings, read from the environment so one code base serves a laptop and a district office.
+"""Ruam's settings, from the environment: one code base for a laptop and a district office.
 
 Every setting that differs between machines is an environment variable with a safe default:
 the embedded default is SQLite under ``var/``; production sets ``DATABASE_URL`` to PostgreSQL.
@@ -104,7 +104,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers proceed while one writer writes; busy timeout instead of "database is locked".
+    # WAL: readers go on while one writer writes; a busy timeout, not "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -162,9 +162,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 RUAM_MAP_TILE_URL = os.environ.get(
     "RUAM_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
-RUAM_MAP_ATTRIBUTION = os.environ.get(
-    "RUAM_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors"
-)
+RUAM_MAP_ATTRIBUTION = os.environ.get("RUAM_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
 # Security by default.
 SESSION_COOKIE_HTTPONLY = True

@@ -90,7 +90,9 @@ def is_committee_member(user: Any, target: Any) -> bool:
 def is_committee_officer(user: Any, target: Any) -> bool:
     district = district_of(target)
     return district is not None and any(
-        seat.kind == Body.Kind.COMMITTEE and seat.district == district and seat.role in OFFICER_ROLES
+        seat.kind == Body.Kind.COMMITTEE
+        and seat.district == district
+        and seat.role in OFFICER_ROLES
         for seat in seats(user)
     )
 

@@ -35,7 +35,11 @@ DEPARTMENTS = [
     ("fire-rescue", "สำนักป้องกันและบรรเทาสาธารณภัย", "Fire and Rescue Department"),
     ("strategy", "สำนักยุทธศาสตร์และประเมินผล", "Strategy and Evaluation Department"),
     ("permanent-secretary", "สำนักปลัดกรุงเทพมหานคร", "Office of the Permanent Secretary"),
-    ("administration-registration", "สำนักงานปกครองและทะเบียน", "Administration and Registration Office"),
+    (
+        "administration-registration",
+        "สำนักงานปกครองและทะเบียน",
+        "Administration and Registration Office",
+    ),
 ]
 
 CITY_CODE = "city"

@@ -19,9 +19,7 @@ class Bilingual:
         return {"detail": str(self), "message_th": self.th, "message_en": self.en}
 
 
-OUTSIDE_BANGKOK = Bilingual(
-    "ตำแหน่งนี้อยู่นอกกรุงเทพมหานคร", "This point is outside Bangkok."
-)
+OUTSIDE_BANGKOK = Bilingual("ตำแหน่งนี้อยู่นอกกรุงเทพมหานคร", "This point is outside Bangkok.")
 NOT_FOUND = Bilingual("ไม่พบข้อมูลที่ขอ", "Not found.")
 INVALID_INPUT = Bilingual(
     "ข้อมูลที่ส่งมาไม่ถูกต้อง โปรดตรวจสอบช่องที่ระบุ",

@@ -50,4 +50,3 @@ def sync_rows(model: type[models.Model], key: str, rows: list[dict[str, Any]]) -
         model.objects.bulk_update(to_update, fields, batch_size=500)
     result.created, result.updated = len(to_create), len(to_update)
     return result
-

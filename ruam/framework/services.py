@@ -150,7 +150,12 @@ def _load_plan(path: Path) -> SyncResult:
         zip(campaign.get("names_th", []), campaign.get("names_en", []), strict=True), start=1
     ):
         _, created = _upsert_item(
-            kinds["campaign-2022"], f"C{number}", number=number, order=number, name_th=th, name_en=en
+            kinds["campaign-2022"],
+            f"C{number}",
+            number=number,
+            order=number,
+            name_th=th,
+            name_en=en,
         )
         count(created)
     return result
@@ -159,9 +164,7 @@ def _load_plan(path: Path) -> SyncResult:
 def _load_categories(path: Path) -> tuple[SyncResult, SyncResult]:
     rows = read_csv(path)
     areas = {area.number: area for area in Area.objects.all()}
-    issues = {
-        item.number: item for item in PlanItem.objects.filter(kind__code="development-issue")
-    }
+    issues = {item.number: item for item in PlanItem.objects.filter(kind__code="development-issue")}
     categories = sync_rows(
         Category,
         "name_th",

@@ -128,7 +128,11 @@ def get_district_boundary(request: HttpRequest, code: str):
         raise ApiError(404, NOT_FOUND)
     return {
         "type": "Feature",
-        "properties": {"code": district.code, "name_th": district.name_th, "name_en": district.name_en},
+        "properties": {
+            "code": district.code,
+            "name_th": district.name_th,
+            "name_en": district.name_en,
+        },
         "geometry": district.boundary,
     }
 

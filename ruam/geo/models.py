@@ -50,12 +50,12 @@ class District(BilingualNameMixin, models.Model):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
 
+    def get_absolute_url(self) -> str:
+        return reverse("geo:district", args=[self.code])
+
     @property
     def full_name_th(self) -> str:
         return f"เขต{self.name_th}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("geo:district", args=[self.code])
 
 
 class Subdistrict(BilingualNameMixin, models.Model):

@@ -17,8 +17,4 @@ def districts_public() -> QuerySet[District]:
 
 
 def district_detail(code: str) -> District:
-    return (
-        District.objects.select_related("group")
-        .prefetch_related("subdistricts")
-        .get(code=code)
-    )
+    return District.objects.select_related("group").prefetch_related("subdistricts").get(code=code)

@@ -30,7 +30,8 @@ def read_features(path: Path) -> list[dict]:
 
 def load_places(data_dir: Path) -> dict[str, SyncResult]:
     group_shapes = {
-        str(f["properties"]["group_code"]): f for f in read_features(data_dir / "bangkok_district_groups.geojson")
+        str(f["properties"]["group_code"]): f
+        for f in read_features(data_dir / "bangkok_district_groups.geojson")
     }
     district_shapes = {
         f["properties"]["district_code"]: f["geometry"]

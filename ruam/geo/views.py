@@ -49,7 +49,9 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
             "committee": committee,
             "member_count": committee.current_memberships().count() if committee else 0,
             "offices": Body.objects.filter(district=district, kind=Body.Kind.DISTRICT_OFFICE)
-            .prefetch_related(Prefetch("children", queryset=Body.objects.order_by("division_type__order")))
+            .prefetch_related(
+                Prefetch("children", queryset=Body.objects.order_by("division_type__order"))
+            )
             .first(),
             "boundary": district.boundary,
         },
@@ -57,7 +59,9 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(District.objects.select_related("group").defer("boundary"), code=code)
+    district = get_object_or_404(
+        District.objects.select_related("group").defer("boundary"), code=code
+    )
     committee = Body.objects.filter(code=committee_code(code)).first()
     if committee is None:
         raise Http404

@@ -1,0 +1,58 @@
+# Ruam: `make run` sets everything up and serves on http://127.0.0.1:8000; `make test` runs the suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+RUAM    = $(BIN)/ruam
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run install setup test test-postgres lint format messages bench clean
+
+run: setup
+	$(RUAM) runserver $(HOST):$(PORT)
+
+# Everything but serving: venv, packages, front-end assets, database, reference and demo data.
+setup: install
+	$(RUAM) migrate --noinput
+	$(RUAM) load-reference
+	$(RUAM) load-demo
+	$(RUAM) collectstatic --noinput -v0
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: install
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL (the production database).
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ruam} RUAM_REQUIRE_POSTGRES=1 $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the Thai and English catalogues after changing translatable strings (needs gettext).
+messages: install
+	cd ruam && ../$(RUAM) makemessages -l th -l en --no-obsolete --ignore=data
+	cd ruam && ../$(RUAM) compilemessages
+
+bench: install
+	$(BIN)/python bench/locate.py
+
+clean:
+	rm -rf $(VENV) node_modules var/static

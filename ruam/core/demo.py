@@ -1,0 +1,160 @@
+"""The demo: invented people in real bodies, so a newcomer's first page is alive.
+
+Everything here is marked as demo (``is_demo``, "(ตัวอย่าง)" after each name) and is safe to load
+again: it changes nothing the second time. Later capabilities add their own demo records here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from ruam.bodies.models import Body, Role
+from ruam.bodies.services import appoint, committee_code, division_code, group_code, office_code
+from ruam.framework.models import Area
+from ruam.geo.models import District
+
+DEMO_DISTRICTS = ["1046", "1044", "1006", "1007", "1030"]
+DEMO_MARK = "(ตัวอย่าง)"
+
+FIRST_NAMES = ["สมชาย", "สมหญิง", "วิไลวรรณ", "ประเสริฐ", "กมลชนก", "ธนากร", "อรุณี", "สุรเชษฐ์",
+               "พิมพ์ชนก", "วีระพงษ์", "จันทร์เพ็ญ", "ณัฐวุฒิ", "รัตนา", "เกียรติศักดิ์", "ศิริพร",
+               "อนุชา", "มาลัย", "ชัยวัฒน์", "ปิยะนุช", "บุญเลิศ"]  # fmt: skip
+LAST_NAMES = ["ใจดี", "รักถิ่น", "มีสุข", "ทองคำ", "ศรีสวัสดิ์", "บุญมา", "แก้วประเสริฐ", "เจริญผล",
+              "สายสุวรรณ", "พงษ์ไพบูลย์", "นาคสวัสดิ์", "วงศ์ใหญ่", "ชื่นบาน", "อินทร์แก้ว",
+              "ประสานมิตร", "รุ่งเรือง", "ทรัพย์สมบูรณ์"]  # fmt: skip
+FEMALE = {"สมหญิง", "วิไลวรรณ", "กมลชนก", "อรุณี", "พิมพ์ชนก", "จันทร์เพ็ญ", "รัตนา", "ศิริพร",
+          "มาลัย", "ปิยะนุช"}  # fmt: skip
+
+COMMITTEE_SEATS = [
+    ("chair", Role.CHAIR),
+    ("vice", Role.VICE_CHAIR),
+    *[(f"member{i}", Role.MEMBER) for i in range(1, 7)],
+    ("secretary", Role.SECRETARY),
+    ("asst-secretary", Role.ASSISTANT_SECRETARY),
+]
+OFFICE_SEATS = [
+    ("director", None, Role.DIRECTOR),
+    ("asst-director", None, Role.ASSISTANT_DIRECTOR),
+    ("head-works", "works", Role.HEAD),
+    ("works", "works", Role.OFFICIAL),
+    ("head-cleansing", "cleansing", Role.HEAD),
+    ("head-city-law", "city-law", Role.HEAD),
+]
+
+
+@dataclass
+class DemoResult:
+    password_file: Path | None
+    usernames: list[str] = field(default_factory=list)
+
+
+def term_start(today: dt.date) -> dt.date:
+    """Committee terms in the demo start on 1 October, the start of BMA's fiscal year."""
+    year = today.year if today.month >= 10 else today.year - 1
+    return dt.date(year, 10, 1)
+
+
+def demo_password(password: str | None) -> tuple[str, Path | None]:
+    """The given password, else one generated once per installation and kept in var/."""
+    if password:
+        return password, None
+    path = Path(settings.VAR_DIR) / "demo-password.txt"
+    if path.exists():
+        return path.read_text().strip(), path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(9)
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+    return value, path
+
+
+class _People:
+    def __init__(self, password: str) -> None:
+        self.password = password
+        self.n = 0
+        self.usernames: list[str] = []
+
+    def get(self, username: str, *, staff: bool = False, superuser: bool = False):
+        User = get_user_model()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            first = FIRST_NAMES[self.n % len(FIRST_NAMES)]
+            last = LAST_NAMES[(self.n * 7 + 3) % len(LAST_NAMES)]
+            title = "นางสาว" if first in FEMALE else "นาย"
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                display_name=f"{title}{first} {last} {DEMO_MARK}",
+                email=f"{username}@demo.invalid",
+                is_demo=True,
+                is_staff=staff or superuser,
+                is_superuser=superuser,
+            )
+            user.set_password(self.password)
+            user.save()
+        self.n += 1
+        self.usernames.append(username)
+        return user
+
+
+@transaction.atomic
+def load_demo(password: str | None = None) -> DemoResult:
+    value, path = demo_password(password)
+    people = _People(value)
+    people.get("admin", superuser=True)
+    start = term_start(timezone.localdate())
+    end = dt.date(start.year + 2, 9, 30)
+
+    appoint(person=people.get("demo-city"), body=Body.objects.get(code="city"), role=Role.OFFICIAL,
+            start=start, title_th="เจ้าหน้าที่สำนักยุทธศาสตร์และประเมินผล")  # fmt: skip
+    areas = list(Area.objects.filter(number__lte=5))
+    chairs = {}
+    for code in DEMO_DISTRICTS:
+        district = District.objects.get(code=code)
+        committee = Body.objects.get(code=committee_code(code))
+        seated = {}
+        for slug, role in COMMITTEE_SEATS:
+            person = people.get(f"demo-{code}-{slug}")
+            appoint(person=person, body=committee, role=role, start=start, end=end)
+            seated[slug] = person
+        chairs[code] = seated["chair"]
+        # Working groups by area, each led by a committee member.
+        for i, area in enumerate(areas):
+            group, _ = Body.objects.get_or_create(
+                code=f"wg-{code}-area{area.number}",
+                defaults={
+                    "kind": Body.Kind.WORKING_GROUP,
+                    "name_th": f"คณะทำงานฯ ด้าน{area.name_th}",
+                    "name_en": f"Working group: {area.name_en}",
+                    "parent": committee,
+                    "district": district,
+                    "group": district.group,
+                    "area": area,
+                    "is_demo": True,
+                },
+            )
+            lead = seated[f"member{i + 1}"]
+            appoint(person=lead, body=group, role=Role.CHAIR, start=start, end=end)
+            appoint(person=seated["member6"], body=group, role=Role.MEMBER, start=start, end=end)
+        for slug, division, role in OFFICE_SEATS:
+            body_code = division_code(code, division) if division else office_code(code)
+            appoint(person=people.get(f"demo-{code}-{slug}", staff=False),
+                    body=Body.objects.get(code=body_code), role=role, start=start)  # fmt: skip
+
+    # The eastern group's committee: the chairs of its demo districts, as in the seed's meeting.
+    eastern = Body.objects.get(code=group_code("4"))
+    appoint(person=people.get("demo-group4-chair"), body=eastern, role=Role.CHAIR, start=start,
+            title_th="ประธานที่ปรึกษาผู้ว่าราชการกรุงเทพมหานคร")  # fmt: skip
+    for code, chair in chairs.items():
+        if District.objects.filter(code=code, group_id="4").exists():
+            appoint(person=chair, body=eastern, role=Role.MEMBER, start=start, end=end)
+    return DemoResult(password_file=path, usernames=people.usernames)

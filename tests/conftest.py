@@ -1,0 +1,145 @@
+"""Shared fixtures: the database with Bangkok's reference data, people in roles, a browser.
+
+Reference data is loaded once per test session into the test database; tests run in a
+transaction that is rolled back, so each sees it fresh. Browser tests (transactional, with a
+live server) load it again for themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django's guard against ORM calls
+# from async code would otherwise refuse the test's own queries.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _required_database(django_db_blocker):
+    """With RUAM_REQUIRE_POSTGRES=1 the run fails unless it really talks to PostgreSQL."""
+    if os.environ.get("RUAM_REQUIRE_POSTGRES") == "1":
+        from django.db import connection
+
+        assert connection.vendor == "postgresql", (
+            f"RUAM_REQUIRE_POSTGRES=1 but the database is {connection.vendor}: set DATABASE_URL"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def reference(transactional_db):
+    """For transactional tests (live server): the flush between tests removes reference data."""
+    call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    counter = {"n": 0}
+
+    def make(username: str | None = None, **extra):
+        counter["n"] += 1
+        username = username or f"person{counter['n']}"
+        return django_user_model.objects.create_user(
+            username=username, password="pw-12345!", **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def seat(make_user):
+    """A person holding ``role`` in the body with ``body_code`` (a current term)."""
+    from ruam.bodies.models import Body
+    from ruam.bodies.services import appoint
+
+    def give(body_code: str, role: str, person=None):
+        person = person or make_user()
+        appoint(
+            person=person,
+            body=Body.objects.get(code=body_code),
+            role=role,
+            start=dt.date(2024, 1, 1),
+        )
+        return person
+
+    return give
+
+
+# -- browser ----------------------------------------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    for candidate in (
+        os.environ.get("RUAM_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("RUAM_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, settings):
+    # No tile server in tests: the map shows Ruam's own layers only, and nothing leaves the machine.
+    settings.RUAM_MAP_TILE_URL = ""
+    context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, settings):
+    settings.RUAM_MAP_TILE_URL = ""
+    context = browser.new_context(
+        locale="th-TH", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
