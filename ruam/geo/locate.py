@@ -34,9 +34,10 @@ VOTES_FILE = "traffy_2022_points.csv.gz"
 
 # Bangkok lies near 13.75°N: a degree of longitude is cos(13.75°) of a degree of latitude.
 LON_SCALE = math.cos(math.radians(13.75))
-# The nearest ticket alone agrees best with the tickets' own แขวง: on a 20% holdout of the
-# shipped tickets k = 1 beat k = 3…21 both for a split by ticket and for a split by 500 m cell
-# (their แขวง follow sharp lines, which a wider vote blurs). See bench/RESULTS.md.
+# The nearest ticket alone agrees best with the tickets' own แขวง: holding out a fifth of the
+# shipped tickets, k = 1 had the best 5-fold mean against k = 3…15, both for a split by ticket
+# and for a split by 500 m cell (their แขวง follow sharp lines, which a wider vote blurs).
+# See bench/RESULTS.md.
 DEFAULT_K = 1
 # Beyond this (in degrees of latitude, ~1.1 km) neighbours say little; use the polygon instead.
 MAX_VOTE_DISTANCE = 0.01
@@ -190,7 +191,7 @@ class Locator:
         """The district and แขวง of one point; ``OUTSIDE`` when it is not in Bangkok."""
         try:
             lat, lon = float(lat), float(lon)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return OUTSIDE
         fx = (lon - self._x0) / GRID_STEP
         fy = (lat - self._y0) / GRID_STEP
@@ -282,8 +283,11 @@ class Locator:
         if district in self.vote_trees:
             tree, label_index, names = self.vote_trees[district]
             k = min(self.k, len(label_index))
+            # Threads pay off only for big batches: starting them costs ~0.3 ms a district.
             distances, index = tree.query(
-                np.column_stack([lon[rows] * LON_SCALE, lat[rows]]), k=k, workers=-1
+                np.column_stack([lon[rows] * LON_SCALE, lat[rows]]),
+                k=k,
+                workers=-1 if len(rows) >= 2_000 else 1,
             )
             distances = distances.reshape(len(rows), -1)
             index = index.reshape(len(rows), -1)
@@ -328,6 +332,17 @@ def load_locator(
     votes: bool = True,
     max_vote_distance: float = MAX_VOTE_DISTANCE,
 ) -> Locator:
+    districts, subdistricts, coarse = load_polygons(data_dir)
+    vote_points = load_vote_points(data_dir) if votes else None
+    return Locator(
+        districts, subdistricts, coarse, vote_points, k=k, max_vote_distance=max_vote_distance
+    )
+
+
+def load_polygons(
+    data_dir: Path = DATA_DIR,
+) -> tuple[list[tuple[str, object]], dict[str, str], list[tuple[str, object]]]:
+    """The districts, แขวง and coarse polygons that ``Locator`` takes, from the shipped files."""
     with open(data_dir / DISTRICTS_FILE, encoding="utf-8") as f:
         districts = [
             (feature["properties"]["district_code"], shape(feature["geometry"]))
@@ -340,10 +355,7 @@ def load_locator(
             (feature["properties"]["subdistrict_code"], shape(feature["geometry"]))
             for feature in json.load(f)["features"]
         ]
-    vote_points = load_vote_points(data_dir) if votes else None
-    return Locator(
-        districts, subdistricts, coarse, vote_points, k=k, max_vote_distance=max_vote_distance
-    )
+    return districts, subdistricts, coarse
 
 
 def load_vote_points(data_dir: Path = DATA_DIR) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
