@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ruam.geo",
     "ruam.framework",
     "ruam.bodies",
+    "ruam.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "reports:mine"
+LOGOUT_REDIRECT_URL = "core:home"
 
 # Thai first: Thai is the default language, English the second.
 LANGUAGE_CODE = "th"
@@ -185,3 +190,53 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("RUAM_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Background tasks: a queue in the database, so the embedded default needs no extra server.
+# Run the worker with `ruam db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("RUAM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Notifications: channel classes, tried in order for each recipient.
+RUAM_NOTIFICATION_CHANNELS = env_list("RUAM_NOTIFICATION_CHANNELS", "ruam.core.notify.EmailChannel")
+RUAM_SITE_URL = os.environ.get("RUAM_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ruam@localhost")
+
+# Uploads: photos are checked and re-encoded (ruam.reports.photos); requests stay bounded.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
+# Media storage: local files by default; an S3-compatible store by setting
+# RUAM_MEDIA_BACKEND=storages.backends.s3.S3Storage (with django-storages installed) and the
+# AWS_* variables it reads.
+if media_backend := os.environ.get("RUAM_MEDIA_BACKEND"):
+    STORAGES["default"] = {"BACKEND": media_backend}
+
+# Rate limits (per client address or API key, per window in seconds).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": os.environ.get(
+            "RUAM_RATELIMIT_CACHE", "django.core.cache.backends.db.DatabaseCache"
+        ),
+        "LOCATION": "ruam_ratelimit",
+    },
+}
+RUAM_RATELIMITS = {
+    "report_web": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_WEB", "20")), 3600),
+    "report_api": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_API", "100000")), 60),
+    "support": (int(os.environ.get("RUAM_RATELIMIT_SUPPORT", "60")), 3600),
+    "signin": (int(os.environ.get("RUAM_RATELIMIT_SIGNIN", "10")), 600),
+}
+RUAM_BEHIND_PROXY = env_bool("RUAM_BEHIND_PROXY", False)

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 from ruam.api import api
 
@@ -11,7 +13,17 @@ admin.site.index_title = _("Configuration and records")
 urlpatterns = [
     path("", include("ruam.core.urls")),
     path("", include("ruam.geo.urls")),
+    path("", include("ruam.reports.urls")),
+    path("", include("ruam.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("ruam.integrations.open311.urls")),
 ]
+
+# Uploaded photos (already re-encoded, metadata stripped) from local storage. Behind a web server
+# or with object storage, let that serve /media/ instead.
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

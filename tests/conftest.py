@@ -41,8 +41,28 @@ def _required_database(django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once (after commit) and uploads go to a temporary folder.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.RUAM_SITE_URL = "https://ruam.test"
+
+
+def jpeg(width: int = 640, height: int = 480, color=(200, 80, 40)) -> bytes:
+    """A real JPEG made on the spot, for photo uploads."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def photo() -> bytes:
+    return jpeg()
 
 
 @pytest.fixture(scope="session")

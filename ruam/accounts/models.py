@@ -24,3 +24,35 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+
+class ApiKey(models.Model):
+    """A key for a program that sends reports (Open311 clients, apps, LINE bots).
+
+    Only a hash is stored; the key is shown once, when created (``ruam apikey create NAME``).
+    A key may act for a body (a district office's own app) or only as a source of reports.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    body = models.ForeignKey(
+        "bodies.Body",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("acts for body"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -23,6 +23,7 @@ OFFICER_ROLES = {Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.ASSISTANT_SEC
 
 @dataclass(frozen=True, slots=True)
 class Seat:
+    body: int
     kind: str
     role: str
     district: str | None
@@ -46,7 +47,7 @@ def seats(user: Any) -> list[Seat]:
         body = membership.body
         district = body.district_id or (body.parent.district_id if body.parent else None)
         group = body.group_id or (body.district.group_id if body.district_id else None)
-        found.append(Seat(body.kind, membership.role, district, group))
+        found.append(Seat(body.pk, body.kind, membership.role, district, group))
     user._ruam_seats = found
     return found
 

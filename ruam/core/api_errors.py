@@ -6,7 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from ruam.core.errors import FORBIDDEN, INVALID_INPUT, NOT_FOUND, Bilingual
+from ruam.core.errors import (
+    FORBIDDEN,
+    INVALID_INPUT,
+    NOT_FOUND,
+    Bilingual,
+    InvalidInput,
+    NotAllowed,
+)
 
 
 class ApiError(Exception):
@@ -33,6 +40,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, INVALID_INPUT.as_dict() | {"errors": errors}, status=422
         )
+
+    @api.exception_handler(InvalidInput)
+    def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+        return api.create_response(request, exc.as_dict(), status=422)
+
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+        return api.create_response(request, exc.message.as_dict(), status=403)
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -24,14 +24,48 @@ from ruam.geo.models import District
 DEMO_DISTRICTS = ["1046", "1044", "1006", "1007", "1030"]
 DEMO_MARK = "(ตัวอย่าง)"
 
-FIRST_NAMES = ["สมชาย", "สมหญิง", "วิไลวรรณ", "ประเสริฐ", "กมลชนก", "ธนากร", "อรุณี", "สุรเชษฐ์",
-               "พิมพ์ชนก", "วีระพงษ์", "จันทร์เพ็ญ", "ณัฐวุฒิ", "รัตนา", "เกียรติศักดิ์", "ศิริพร",
-               "อนุชา", "มาลัย", "ชัยวัฒน์", "ปิยะนุช", "บุญเลิศ"]  # fmt: skip
-LAST_NAMES = ["ใจดี", "รักถิ่น", "มีสุข", "ทองคำ", "ศรีสวัสดิ์", "บุญมา", "แก้วประเสริฐ", "เจริญผล",
-              "สายสุวรรณ", "พงษ์ไพบูลย์", "นาคสวัสดิ์", "วงศ์ใหญ่", "ชื่นบาน", "อินทร์แก้ว",
-              "ประสานมิตร", "รุ่งเรือง", "ทรัพย์สมบูรณ์"]  # fmt: skip
-FEMALE = {"สมหญิง", "วิไลวรรณ", "กมลชนก", "อรุณี", "พิมพ์ชนก", "จันทร์เพ็ญ", "รัตนา", "ศิริพร",
-          "มาลัย", "ปิยะนุช"}  # fmt: skip
+FIRST_NAMES = [
+    "สมชาย",
+    "สมหญิง",
+    "วิไลวรรณ",
+    "ประเสริฐ",
+    "กมลชนก",
+    "ธนากร",
+    "อรุณี",
+    "สุรเชษฐ์",
+    "พิมพ์ชนก",
+    "วีระพงษ์",
+    "จันทร์เพ็ญ",
+    "ณัฐวุฒิ",
+    "รัตนา",
+    "เกียรติศักดิ์",
+    "ศิริพร",
+    "อนุชา",
+    "มาลัย",
+    "ชัยวัฒน์",
+    "ปิยะนุช",
+    "บุญเลิศ",
+]
+LAST_NAMES = [
+    "ใจดี",
+    "รักถิ่น",
+    "มีสุข",
+    "ทองคำ",
+    "ศรีสวัสดิ์",
+    "บุญมา",
+    "แก้วประเสริฐ",
+    "เจริญผล",
+    "สายสุวรรณ",
+    "พงษ์ไพบูลย์",
+    "นาคสวัสดิ์",
+    "วงศ์ใหญ่",
+    "ชื่นบาน",
+    "อินทร์แก้ว",
+    "ประสานมิตร",
+    "รุ่งเรือง",
+    "ทรัพย์สมบูรณ์",
+]
+FEMALE = {"สมหญิง", "วิไลวรรณ", "กมลชนก", "อรุณี", "พิมพ์ชนก", "จันทร์เพ็ญ", "รัตนา", "ศิริพร", "มาลัย", "ปิยะนุช"}
 
 COMMITTEE_SEATS = [
     ("chair", Role.CHAIR),
@@ -114,8 +148,13 @@ def load_demo(password: str | None = None) -> DemoResult:
     start = term_start(timezone.localdate())
     end = dt.date(start.year + 2, 9, 30)
 
-    appoint(person=people.get("demo-city"), body=Body.objects.get(code="city"), role=Role.OFFICIAL,
-            start=start, title_th="เจ้าหน้าที่สำนักยุทธศาสตร์และประเมินผล")  # fmt: skip
+    appoint(
+        person=people.get("demo-city"),
+        body=Body.objects.get(code="city"),
+        role=Role.OFFICIAL,
+        start=start,
+        title_th="เจ้าหน้าที่สำนักยุทธศาสตร์และประเมินผล",
+    )
     areas = list(Area.objects.filter(number__lte=5))
     chairs = {}
     for code in DEMO_DISTRICTS:
@@ -147,13 +186,22 @@ def load_demo(password: str | None = None) -> DemoResult:
             appoint(person=seated["member6"], body=group, role=Role.MEMBER, start=start, end=end)
         for slug, division, role in OFFICE_SEATS:
             body_code = division_code(code, division) if division else office_code(code)
-            appoint(person=people.get(f"demo-{code}-{slug}", staff=False),
-                    body=Body.objects.get(code=body_code), role=role, start=start)  # fmt: skip
+            appoint(
+                person=people.get(f"demo-{code}-{slug}", staff=False),
+                body=Body.objects.get(code=body_code),
+                role=role,
+                start=start,
+            )
 
     # The eastern group's committee: the chairs of its demo districts, as in the seed's meeting.
     eastern = Body.objects.get(code=group_code("4"))
-    appoint(person=people.get("demo-group4-chair"), body=eastern, role=Role.CHAIR, start=start,
-            title_th="ประธานที่ปรึกษาผู้ว่าราชการกรุงเทพมหานคร")  # fmt: skip
+    appoint(
+        person=people.get("demo-group4-chair"),
+        body=eastern,
+        role=Role.CHAIR,
+        start=start,
+        title_th="ประธานที่ปรึกษาผู้ว่าราชการกรุงเทพมหานคร",
+    )
     for code, chair in chairs.items():
         if District.objects.filter(code=code, group_id="4").exists():
             appoint(person=chair, body=eastern, role=Role.MEMBER, start=start, end=end)

@@ -26,3 +26,27 @@ INVALID_INPUT = Bilingual(
     "The request is not valid: check the fields listed.",
 )
 FORBIDDEN = Bilingual("คุณไม่มีสิทธิ์ทำรายการนี้", "You do not have permission to do this.")
+
+
+class InvalidInput(Exception):
+    """One or more fields are wrong; each carries its message in both languages."""
+
+    def __init__(self, errors: dict[str, Bilingual]) -> None:
+        super().__init__("; ".join(f"{field}: {msg.en}" for field, msg in errors.items()))
+        self.errors = errors
+
+    def as_dict(self) -> dict:
+        return INVALID_INPUT.as_dict() | {
+            "errors": [
+                {"field": field, "message": str(msg), "message_th": msg.th, "message_en": msg.en}
+                for field, msg in self.errors.items()
+            ]
+        }
+
+
+class NotAllowed(Exception):
+    """The person may not do this (here): a 403 with a message in both languages."""
+
+    def __init__(self, message: Bilingual = FORBIDDEN) -> None:
+        super().__init__(message.en)
+        self.message = message

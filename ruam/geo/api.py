@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from functools import lru_cache
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from shapely.geometry import mapping, shape
 
 from ruam.core.api_errors import ApiError
 from ruam.core.errors import NOT_FOUND, OUTSIDE_BANGKOK
@@ -148,3 +151,33 @@ def locate_point(request: HttpRequest, point: Query[LocateIn]):
     if not location.in_bangkok:
         raise ApiError(404, OUTSIDE_BANGKOK)
     return {"district_code": location.district_code, "subdistrict_code": location.subdistrict_code}
+
+
+@lru_cache(maxsize=1)
+def _simplified_boundaries() -> dict:
+    features = []
+    for code, name_th, name_en, boundary in District.objects.values_list(
+        "code", "name_th", "name_en", "boundary"
+    ):
+        if not boundary:
+            continue
+        geometry = mapping(shape(boundary).simplify(0.0002, preserve_topology=True))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name_th": name_th, "name_en": name_en},
+                "geometry": json.loads(
+                    json.dumps(geometry), parse_float=lambda x: round(float(x), 5)
+                ),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.get(
+    "/districts.geojson",
+    response=dict,
+    summary="All district boundaries, simplified (~20 m) for maps",
+)
+def district_boundaries(request: HttpRequest):
+    return _simplified_boundaries()

@@ -12,7 +12,7 @@
     }
     var layer = L.geoJSON(geometry, { style: { color: "#0b5394", weight: 2, fillOpacity: 0.08 } });
     layer.addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    map.fitBounds(layer.getBounds(), { padding: [8, 8], maxZoom: 17 });
     el.dataset.ready = "1";
   });
 })();

@@ -1,0 +1,76 @@
+"""Telling people things, over pluggable channels (email now; LINE or SMS by adding a class).
+
+``RUAM_NOTIFICATION_CHANNELS`` lists the channel classes; each takes the recipients it can reach.
+Messages are sent from background tasks, never from a request.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+class Channel:
+    name = "base"
+
+    def can_reach(self, recipient: Recipient) -> bool:
+        raise NotImplementedError
+
+    def send(self, recipient: Recipient, message: Message) -> None:
+        raise NotImplementedError
+
+
+class EmailChannel(Channel):
+    name = "email"
+
+    def can_reach(self, recipient: Recipient) -> bool:
+        return bool(recipient.email)
+
+    def send(self, recipient: Recipient, message: Message) -> None:
+        send_mail(
+            message.subject,
+            message.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+            fail_silently=False,
+        )
+
+
+@cache
+def channels() -> list[Channel]:
+    return [import_string(path)() for path in settings.RUAM_NOTIFICATION_CHANNELS]
+
+
+def deliver(recipients: list[Recipient], message: Message) -> int:
+    """Send to each recipient over the first channel that reaches them; returns how many."""
+    sent = 0
+    for recipient in recipients:
+        for channel in channels():
+            if channel.can_reach(recipient):
+                try:
+                    channel.send(recipient, message)
+                    sent += 1
+                except Exception:  # one unreachable person must not stop the others
+                    log.exception("notification over %s failed", channel.name)
+                break
+    return sent

@@ -1,0 +1,120 @@
+"""Reading reports: nearby open ones, a division's inbox, a resident's own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ruam.bodies.models import Body
+from ruam.bodies.predicates import seats
+from ruam.reports.models import Report
+from ruam.reports.statuses import OPEN, Status
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class Nearby:
+    report: Report
+    distance_m: float
+
+
+def nearby_open(
+    lat: float,
+    lon: float,
+    *,
+    radius_m: float = 250,
+    limit: int = 5,
+    category_ids: list[int] | None = None,
+    exclude_pk: int | None = None,
+) -> list[Nearby]:
+    """Open reports within radius_m of a point, nearest first (a box on indexed columns, then
+    the exact distance)."""
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    qs = Report.objects.filter(
+        status__in=OPEN,
+        lat__range=(lat - dlat, lat + dlat),
+        lon__range=(lon - dlon, lon + dlon),
+    ).prefetch_related("categories")
+    if category_ids:
+        qs = qs.filter(categories__in=category_ids).distinct()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    found = []
+    for report in qs[:500]:
+        d = distance_m(lat, lon, report.lat, report.lon)
+        if d <= radius_m:
+            found.append(Nearby(report, d))
+    found.sort(key=lambda n: n.distance_m)
+    return found[:limit]
+
+
+def handling_bodies(user) -> tuple[set[int], set[str]]:
+    """The bodies a person handles reports for, and the districts whose offices they sit in."""
+    mine = {seat.body for seat in seats(user)}
+    offices = {
+        seat.district
+        for seat in seats(user)
+        if seat.kind == Body.Kind.DISTRICT_OFFICE and seat.district
+    }
+    return mine, offices
+
+
+def inbox(user, *, view: str = "new") -> QuerySet[Report]:
+    """Reports a person's bodies are responsible for or invited to; a district office's people
+    see the whole district."""
+    mine, offices = handling_bodies(user)
+    scope = Q(responsible_id__in=mine) | Q(invited__in=mine) | Q(district_id__in=offices)
+    qs = (
+        Report.objects.filter(scope)
+        .distinct()
+        .select_related("district", "subdistrict", "responsible")
+        .prefetch_related("categories")
+    )
+    now = timezone.now()
+    if view == "new":
+        qs = qs.filter(status__in=[Status.WAITING, Status.REOPENED, Status.FORWARDED])
+    elif view == "overdue":
+        qs = qs.filter(status__in=OPEN, deadline__lt=now)
+    elif view == "mine":
+        qs = qs.filter(responsible_id__in=mine, status__in=OPEN)
+    elif view == "open":
+        qs = qs.filter(status__in=OPEN)
+    return qs
+
+
+def filter_reports(
+    qs: QuerySet[Report],
+    *,
+    subdistrict: str = "",
+    category: str = "",
+    status: str = "",
+    older_than_days: str = "",
+) -> QuerySet[Report]:
+    if subdistrict:
+        qs = qs.filter(subdistrict_id=subdistrict)
+    if category.isdigit():
+        qs = qs.filter(categories=int(category))
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if older_than_days.isdigit():
+        qs = qs.filter(created__lt=timezone.now() - dt.timedelta(days=int(older_than_days)))
+    return qs
+
+
+def public_reports() -> QuerySet[Report]:
+    return Report.objects.select_related("district", "subdistrict", "responsible").prefetch_related(
+        "categories"
+    )

@@ -1,0 +1,578 @@
+"""Everything that changes a report goes through here: validate, write, record an event, notify.
+
+Views, the REST API, Open311 and the importer call these functions and nothing else; each
+function checks the rules itself, so no caller can skip them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ruam.bodies.models import Body
+from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
+from ruam.framework.models import Category
+from ruam.framework.selectors import route
+from ruam.geo.locate import locate
+from ruam.geo.models import District, Subdistrict
+from ruam.reports import messages as M
+from ruam.reports import rules as report_rules
+from ruam.reports.models import (
+    IdempotencyKey,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+    Supporter,
+    hash_key,
+    new_reporter_key,
+)
+from ruam.reports.photos import PhotoError, ProcessedPhoto, process_photo
+from ruam.reports.statuses import (
+    NEEDS_AFTER_PHOTO,
+    NEEDS_REASON,
+    Status,
+    allowed_for_reporter,
+    allowed_for_staff,
+)
+
+MAX_DESCRIPTION = 4000
+MAX_PHOTOS = 5
+CONSENT_VERSION = "2026-11"
+PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float | None
+    lon: float | None
+    district: District
+    subdistrict: Subdistrict | None
+
+
+# -- validation (nothing is written until everything is valid) ---------------------------------
+
+
+def _place(
+    errors: dict[str, Bilingual],
+    lat: float | str | None,
+    lon: float | str | None,
+    district_code: str | None,
+    address: str,
+) -> Place | None:
+    have_coords = lat not in (None, "") or lon not in (None, "")
+    if have_coords:
+        try:
+            lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            errors["lat"] = M.COORDINATES_INVALID
+            return None
+        if not (math.isfinite(lat_f) and math.isfinite(lon_f)) or not (
+            -90 <= lat_f <= 90 and -180 <= lon_f <= 180
+        ):
+            errors["lat"] = M.COORDINATES_INVALID
+            return None
+        found = locate(lat_f, lon_f)
+        if not found.in_bangkok:
+            errors["lat"] = M.OUTSIDE_BANGKOK
+            return None
+        district = District.objects.get(code=found.district_code)
+        sub = (
+            Subdistrict.objects.filter(code=found.subdistrict_code).first()
+            if found.subdistrict_code
+            else None
+        )
+        return Place(lat_f, lon_f, district, sub)
+    if district_code:
+        district = District.objects.filter(code=district_code).first()
+        if district is None:
+            errors["district"] = M.DISTRICT_UNKNOWN
+            return None
+        if not address.strip():
+            errors["address"] = M.ADDRESS_REQUIRED
+            return None
+        return Place(None, None, district, None)
+    errors["location"] = M.LOCATION_REQUIRED
+    return None
+
+
+def _categories(errors: dict[str, Bilingual], given: Iterable[str | int]) -> list[Category]:
+    found: list[Category] = []
+    for item in given:
+        if item in (None, ""):
+            continue
+        key = str(item).strip()
+        category = (
+            Category.objects.filter(pk=int(key)).first()
+            if key.isdigit()
+            else Category.objects.filter(name_th=key).first()
+            or Category.objects.filter(name_en__iexact=key).first()
+        )
+        if category is None or not category.is_active:
+            errors["categories"] = M.CATEGORY_UNKNOWN
+            return []
+        if category not in found:
+            found.append(category)
+    return found
+
+
+def _photos(errors: dict[str, Bilingual], photos: Sequence[bytes]) -> list[ProcessedPhoto]:
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = M.TOO_MANY_PHOTOS
+        return []
+    processed = []
+    for data in photos:
+        try:
+            processed.append(process_photo(data))
+        except PhotoError as exc:
+            errors["photos"] = Bilingual(exc.message_th, exc.message_en)
+            return []
+    return processed
+
+
+def _contact(
+    errors: dict[str, Bilingual], name: str, email: str, phone: str, consent: bool
+) -> None:
+    if len(name) > 150:
+        errors["contact_name"] = M.NAME_TOO_LONG
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["contact_email"] = M.EMAIL_INVALID
+    if phone and not PHONE.match(phone):
+        errors["contact_phone"] = M.PHONE_INVALID
+    if (name or email or phone) and not consent:
+        errors["consent"] = M.CONSENT_REQUIRED
+
+
+# -- intake --------------------------------------------------------------------------------
+
+
+@dataclass
+class Submitted:
+    report: Report
+    reporter_key: str | None
+    created: bool
+
+
+def submit_report(
+    *,
+    description: str,
+    channel: str,
+    lat: float | str | None = None,
+    lon: float | str | None = None,
+    address: str = "",
+    district_code: str | None = None,
+    categories: Iterable[str | int] = (),
+    reporter=None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    consent: bool = False,
+    photos: Sequence[bytes] = (),
+    idempotency_scope: str = "",
+    idempotency_key: str = "",
+    actor_body: Body | None = None,
+) -> Submitted:
+    """Validate everything, then create the report, route it and record the first event.
+
+    A failed submission writes nothing. With an idempotency key, the same submission sent
+    again returns the first report instead of making another.
+    """
+    if idempotency_key:
+        existing = IdempotencyKey.objects.filter(
+            scope=idempotency_scope, key=idempotency_key
+        ).first()
+        if existing is not None:
+            return Submitted(existing.report, None, created=False)
+
+    description = (description or "").strip()
+    address = (address or "").strip()
+    contact_name, contact_email = contact_name.strip(), contact_email.strip()
+    contact_phone = contact_phone.strip()
+    errors: dict[str, Bilingual] = {}
+    if not description:
+        errors["description"] = M.DESCRIPTION_REQUIRED
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = M.DESCRIPTION_TOO_LONG
+    if len(address) > 300:
+        errors["address"] = M.ADDRESS_TOO_LONG
+    place = _place(errors, lat, lon, district_code, address)
+    chosen = _categories(errors, categories)
+    _contact(errors, contact_name, contact_email, contact_phone, consent)
+    processed = _photos(errors, photos)
+    if errors:
+        raise InvalidInput(errors)
+    assert place is not None
+
+    try:
+        with transaction.atomic():
+            key = None if getattr(reporter, "is_authenticated", False) else new_reporter_key()
+            report, event = _create(
+                description=description,
+                channel=channel,
+                place=place,
+                address=address,
+                categories=chosen,
+                reporter=reporter,
+                contact=(contact_name, contact_email, contact_phone),
+                consent=consent,
+                actor_body=actor_body,
+                reporter_key_hash=hash_key(key) if key else "",
+            )
+            _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    scope=idempotency_scope, key=idempotency_key, report=report
+                )
+    except IntegrityError:
+        # Two identical submissions raced; the other one won. Answer with its report.
+        if idempotency_key:
+            existing = IdempotencyKey.objects.filter(
+                scope=idempotency_scope, key=idempotency_key
+            ).first()
+            if existing is not None:
+                return Submitted(existing.report, None, created=False)
+        raise
+    from ruam.reports import tasks
+
+    tasks.after_commit(tasks.notify_new_report, report.pk)
+    return Submitted(report, key, created=True)
+
+
+def _create(
+    *,
+    description: str,
+    channel: str,
+    place: Place,
+    address: str,
+    categories: list[Category],
+    reporter,
+    contact: tuple[str, str, str],
+    consent: bool,
+    actor_body: Body | None,
+    reporter_key_hash: str,
+) -> tuple[Report, ReportEvent]:
+    now = timezone.now()
+    primary = categories[0] if categories else None
+    where = route(primary, place.district.code) if primary else None
+    responsible = (where.division if where else None) or Body.objects.filter(
+        kind=Body.Kind.DISTRICT_OFFICE, district=place.district
+    ).first()
+    report = Report.objects.create(
+        description=description,
+        lat=place.lat,
+        lon=place.lon,
+        address=address,
+        district=place.district,
+        subdistrict=place.subdistrict,
+        area=primary.area if primary else None,
+        channel=channel,
+        reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
+        contact_name=contact[0],
+        contact_email=contact[1],
+        contact_phone=contact[2],
+        consent_at=now if consent else None,
+        consent_version=CONSENT_VERSION if consent else "",
+        reporter_key_hash=reporter_key_hash,
+        responsible=responsible,
+        department=where.department if where else None,
+        deadline=now + dt.timedelta(days=where.deadline_days if where else 15),
+        status=Status.WAITING,
+        status_changed=now,
+        created=now,
+    )
+    if categories:
+        report.categories.set(categories)
+    event = ReportEvent.objects.create(
+        report=report,
+        kind=ReportEvent.Kind.CREATED,
+        actor=report.reporter,
+        actor_body=actor_body,
+        to_status=Status.WAITING,
+        target_body=responsible,
+        created=now,
+    )
+    return report, event
+
+
+def _store_photos(
+    report: Report, event: ReportEvent, photos: Sequence[ProcessedPhoto], kind: str
+) -> list[ReportPhoto]:
+    stored = []
+    for i, photo in enumerate(photos, start=1):
+        stem = f"{report.code}-{event.pk}-{i}"
+        item = ReportPhoto(
+            report=report,
+            event=event,
+            kind=kind,
+            width=photo.width,
+            height=photo.height,
+            sha256=photo.sha256,
+            taken_at=timezone.make_aware(photo.taken_at) if photo.taken_at else None,
+        )
+        item.image.save(f"{stem}.{photo.extension}", ContentFile(photo.large), save=False)
+        item.thumbnail.save(f"{stem}-t.{photo.extension}", ContentFile(photo.thumbnail), save=False)
+        item.save()
+        stored.append(item)
+    return stored
+
+
+# -- staff actions ---------------------------------------------------------------------------
+
+
+def change_status(
+    report: Report,
+    *,
+    actor,
+    to: str,
+    note: str = "",
+    photos: Sequence[bytes] = (),
+    target_body: Body | None = None,
+    duplicate_of: Report | None = None,
+    api_key=None,
+) -> ReportEvent:
+    """A staff move: accept, coordinate, forward, invite, reject, resolve, close, duplicate."""
+    if not report_rules.can_handle(actor, report, api_key=api_key):
+        raise NotAllowed(M.NOT_STAFF)
+    note = (note or "").strip()
+    errors: dict[str, Bilingual] = {}
+    if to not in allowed_for_staff(report.status):
+        errors["status"] = M.MOVE_NOT_ALLOWED
+    if to in NEEDS_REASON and not note:
+        errors["note"] = M.REASON_REQUIRED
+    if len(note) > MAX_DESCRIPTION:
+        errors["note"] = M.DESCRIPTION_TOO_LONG
+    if to in {Status.FORWARDED, Status.INVITED}:
+        if target_body is None:
+            errors["target_body"] = M.TARGET_REQUIRED
+        elif to == Status.FORWARDED and target_body.pk == report.responsible_id:
+            errors["target_body"] = M.TARGET_SAME
+    if to == Status.DUPLICATE:
+        if duplicate_of is None:
+            errors["duplicate_of"] = M.DUPLICATE_TARGET_REQUIRED
+        elif duplicate_of.pk == report.pk:
+            errors["duplicate_of"] = M.DUPLICATE_TARGET_INVALID
+    processed = _photos(errors, photos)
+    if to in NEEDS_AFTER_PHOTO and not processed and "photos" not in errors:
+        errors["photos"] = M.AFTER_PHOTO_REQUIRED
+    if errors:
+        raise InvalidInput(errors)
+
+    kind = {
+        Status.FORWARDED: ReportEvent.Kind.FORWARDED,
+        Status.INVITED: ReportEvent.Kind.INVITED,
+        Status.DUPLICATE: ReportEvent.Kind.DUPLICATE,
+    }.get(to, ReportEvent.Kind.STATUS)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        if locked.status != report.status:  # someone else moved it meanwhile
+            raise InvalidInput({"status": M.MOVE_NOT_ALLOWED})
+        event = _move(
+            locked,
+            kind=kind,
+            actor=actor,
+            actor_body=_acting_body(actor, locked, api_key),
+            to=to,
+            note=note,
+            target_body=target_body,
+        )
+        if to == Status.FORWARDED:
+            locked.responsible = target_body
+        if to == Status.INVITED:
+            locked.invited.add(target_body)
+        if to == Status.DUPLICATE:
+            locked.duplicate_of = duplicate_of
+        locked.save()
+        kind_of_photo = (
+            ReportPhoto.Kind.AFTER if to == Status.FINISHED else ReportPhoto.Kind.PROGRESS
+        )
+        _store_photos(locked, event, processed, kind_of_photo)
+    _refresh(report, locked)
+    from ruam.reports import tasks
+
+    tasks.after_commit(tasks.notify_status_change, event.pk)
+    return event
+
+
+def _acting_body(actor, report: Report, api_key) -> Body | None:
+    if api_key is not None and api_key.body_id:
+        return api_key.body
+    return report_rules.acting_body(actor, report)
+
+
+def _move(
+    report: Report,
+    *,
+    kind: str,
+    actor,
+    actor_body: Body | None,
+    to: str,
+    note: str = "",
+    target_body: Body | None = None,
+) -> ReportEvent:
+    now = timezone.now()
+    event = ReportEvent.objects.create(
+        report=report,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_body=actor_body,
+        from_status=report.status,
+        to_status=to,
+        note=note,
+        target_body=target_body,
+        created=now,
+    )
+    report.status = to
+    report.status_changed = now
+    return event
+
+
+def _refresh(stale: Report, fresh: Report) -> None:
+    for field in (
+        "status",
+        "status_changed",
+        "responsible_id",
+        "duplicate_of_id",
+        "reopen_count",
+        "rating",
+        "supporter_count",
+    ):
+        setattr(stale, field, getattr(fresh, field))
+
+
+def bulk_change_status(
+    reports: Iterable[Report], *, actor, to: str, note: str = ""
+) -> tuple[list[Report], dict[str, InvalidInput | NotAllowed]]:
+    """The same move for many reports; each succeeds or fails on its own, with its reason."""
+    done, failed = [], {}
+    for report in reports:
+        try:
+            change_status(report, actor=actor, to=to, note=note)
+            done.append(report)
+        except (InvalidInput, NotAllowed) as exc:
+            failed[report.code] = exc
+    return done, failed
+
+
+# -- the reporter's actions ----------------------------------------------------------------
+
+
+def _reporter_check(report: Report, actor, reporter_key: str | None, committee_ok: bool) -> None:
+    if report_rules.is_reporter(actor, report, reporter_key):
+        return
+    if committee_ok and actor is not None and actor.has_perm("ruam.create_issue", report):
+        return
+    raise NotAllowed(M.NOT_REPORTER)
+
+
+def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) -> ReportEvent:
+    """The reporter (or a member of the district's committee) confirms the fix."""
+    _reporter_check(report, actor, reporter_key, committee_ok=True)
+    if Status.CONFIRMED not in allowed_for_reporter(report.status):
+        raise InvalidInput({"status": M.MOVE_NOT_ALLOWED})
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        event = _move(
+            locked,
+            kind=ReportEvent.Kind.CONFIRMED,
+            actor=actor,
+            actor_body=None,
+            to=Status.CONFIRMED,
+        )
+        locked.save()
+    _refresh(report, locked)
+    from ruam.reports import tasks
+
+    tasks.after_commit(tasks.notify_status_change, event.pk)
+    return event
+
+
+def reopen(
+    report: Report, *, reason: str, actor=None, reporter_key: str | None = None
+) -> ReportEvent:
+    """The reporter says it is not fixed: the report goes back to the body responsible."""
+    _reporter_check(report, actor, reporter_key, committee_ok=True)
+    reason = (reason or "").strip()
+    errors: dict[str, Bilingual] = {}
+    if Status.REOPENED not in allowed_for_reporter(report.status):
+        errors["status"] = M.MOVE_NOT_ALLOWED
+    if not reason:
+        errors["note"] = M.REASON_REQUIRED
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        event = _move(
+            locked,
+            kind=ReportEvent.Kind.REOPENED,
+            actor=actor,
+            actor_body=None,
+            to=Status.REOPENED,
+            note=reason,
+            target_body=locked.responsible,
+        )
+        locked.reopen_count = F("reopen_count") + 1
+        locked.save()
+        locked.refresh_from_db(fields=["reopen_count"])
+    _refresh(report, locked)
+    from ruam.reports import tasks
+
+    tasks.after_commit(tasks.notify_status_change, event.pk)
+    return event
+
+
+def rate(
+    report: Report, *, stars: int | str, actor=None, reporter_key: str | None = None
+) -> ReportEvent:
+    _reporter_check(report, actor, reporter_key, committee_ok=False)
+    try:
+        stars = int(stars)
+    except (TypeError, ValueError):
+        raise InvalidInput({"rating": M.RATING_INVALID}) from None
+    if not 1 <= stars <= 5:
+        raise InvalidInput({"rating": M.RATING_INVALID})
+    if report.status not in {Status.FINISHED, Status.CONFIRMED, Status.CLOSED_UNFIXED}:
+        raise InvalidInput({"rating": M.RATING_NOT_YET})
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).update(rating=stars)
+        report.rating = stars
+        return ReportEvent.objects.create(
+            report=report,
+            kind=ReportEvent.Kind.RATED,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            note=str(stars),
+        )
+
+
+def support(report: Report, *, user=None, fingerprint: str = "") -> Supporter:
+    """ "This is mine too": one more resident with the same problem, not one more report."""
+    if not report.is_open:
+        raise InvalidInput({"report": M.SUPPORT_CLOSED})
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    lookup = {"user": user} if signed_in else {"fingerprint": fingerprint, "user": None}
+    if Supporter.objects.filter(report=report, **lookup).exists():
+        raise InvalidInput({"report": M.ALREADY_SUPPORTED})
+    try:
+        with transaction.atomic():
+            supporter = Supporter.objects.create(report=report, **lookup)
+            Report.objects.filter(pk=report.pk).update(supporter_count=F("supporter_count") + 1)
+            ReportEvent.objects.create(
+                report=report,
+                kind=ReportEvent.Kind.SUPPORTED,
+                actor=user if signed_in else None,
+            )
+    except IntegrityError:
+        raise InvalidInput({"report": M.ALREADY_SUPPORTED}) from None
+    report.supporter_count += 1
+    return supporter

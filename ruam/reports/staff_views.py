@@ -1,0 +1,162 @@
+"""Officials' pages: the division inbox, a report's actions, bulk actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ruam.bodies.models import Body
+from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.framework.models import Category
+from ruam.geo.models import Subdistrict
+from ruam.reports import services
+from ruam.reports.forms import BulkForm, StaffActionForm, read_files
+from ruam.reports.models import Report, normalise_code
+from ruam.reports.rules import can_handle
+from ruam.reports.selectors import filter_reports, handling_bodies, inbox
+from ruam.reports.statuses import Status, allowed_for_staff
+from ruam.reports.views import add_errors, both, get_report
+
+VIEWS = [("new", "New"), ("overdue", "Overdue"), ("mine", "Mine"), ("open", "Open"), ("all", "All")]
+
+
+def _require_staff(request: HttpRequest) -> tuple[set[int], set[str]]:
+    mine, offices = handling_bodies(request.user)
+    if not mine:
+        raise PermissionDenied(_("Only district and department officials have an inbox."))
+    return mine, offices
+
+
+@login_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    mine, offices = _require_staff(request)
+    view = request.GET.get("view", "new")
+    qs = filter_reports(
+        inbox(request.user, view=view),
+        subdistrict=request.GET.get("subdistrict", ""),
+        category=request.GET.get("category", ""),
+        status=request.GET.get("status", ""),
+        older_than_days=request.GET.get("older", ""),
+    ).order_by("deadline" if view == "overdue" else "-created")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    districts = set(offices) | set(
+        Body.objects.filter(pk__in=mine)
+        .exclude(district=None)
+        .values_list("district_id", flat=True)
+    )
+    return render(
+        request,
+        "reports/inbox.html",
+        {
+            "page": page,
+            "view": view,
+            "views": [(key, _(label)) for key, label in VIEWS],
+            "subdistricts": Subdistrict.objects.filter(district_id__in=districts),
+            "categories": Category.objects.filter(is_active=True),
+            "statuses": Status.choices,
+            "bulk_form": BulkForm(),
+            "query": request.GET,
+        },
+    )
+
+
+def _target_bodies(report: Report):
+    return (
+        Body.objects.filter(
+            Q(kind=Body.Kind.DIVISION, district=report.district)
+            | Q(kind=Body.Kind.DISTRICT_OFFICE)
+            | Q(kind=Body.Kind.DEPARTMENT)
+        )
+        .exclude(pk=report.responsible_id)
+        .order_by("kind", "district_id", "division_type__order", "name_th")
+    )
+
+
+@login_required
+def staff_report(request: HttpRequest, code: str) -> HttpResponse:
+    report = get_report(code)
+    if not can_handle(request.user, report):
+        raise PermissionDenied(both(services.M.NOT_STAFF))
+    allowed = allowed_for_staff(report.status)
+    form = StaffActionForm(
+        request.POST or None, request.FILES or None, allowed=allowed, bodies=_target_bodies(report)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            target = (
+                Body.objects.filter(pk=data["target_body"]).first() if data["target_body"] else None
+            )
+            original = (
+                Report.objects.filter(code=normalise_code(data["duplicate_of"])).first()
+                if data["duplicate_of"]
+                else None
+            )
+            try:
+                services.change_status(
+                    report,
+                    actor=request.user,
+                    to=data["to"],
+                    note=data["note"],
+                    photos=read_files(data["photos"]),
+                    target_body=target,
+                    duplicate_of=original,
+                )
+                messages.success(request, _("Saved."))
+                return redirect("reports:staff", code=report.code)
+            except InvalidInput as exc:
+                add_errors(form, exc)
+            except NotAllowed as exc:
+                raise PermissionDenied(both(exc.message)) from None
+        status = 422
+    return render(
+        request,
+        "reports/staff_report.html",
+        {
+            "report": report,
+            "form": form,
+            "events": report.events.select_related(
+                "actor", "actor_body", "target_body"
+            ).prefetch_related("photos"),
+            "photos": report.photos.all(),
+            "contact_visible": True,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    codes = request.POST.getlist("codes")
+    form = BulkForm(request.POST, codes=codes)
+    if not form.is_valid():
+        messages.error(request, _("Choose an action and at least one report."))
+        return redirect(_next(request))
+    reports = list(Report.objects.filter(code__in=form.cleaned_data["codes"]))
+    done, failed = services.bulk_change_status(
+        reports, actor=request.user, to=form.cleaned_data["to"], note=form.cleaned_data["note"]
+    )
+    if done:
+        messages.success(request, _("%(n)d reports updated.") % {"n": len(done)})
+    for code, exc in failed.items():
+        reason = exc.message if isinstance(exc, NotAllowed) else next(iter(exc.errors.values()))
+        messages.error(request, f"{code}: {both(reason)}")
+    return redirect(_next(request))
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "reports:inbox"

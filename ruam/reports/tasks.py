@@ -1,0 +1,128 @@
+"""Background work for reports: telling reporters and divisions, from the database queue.
+
+Run the worker with ``ruam db_worker``. Tasks are enqueued only after the transaction that
+changed the report commits, so a rolled-back change never notifies anyone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django_tasks import task
+
+from ruam.bodies.models import Membership
+from ruam.core.notify import Message, Recipient, deliver
+from ruam.reports.models import Report, ReportEvent
+from ruam.reports.statuses import OPEN, Status
+
+
+def after_commit(task_function, *args) -> None:
+    transaction.on_commit(lambda: task_function.enqueue(*args))
+
+
+def _link(report: Report) -> str:
+    return settings.RUAM_SITE_URL.rstrip("/") + report.get_absolute_url()
+
+
+def _status_label(status: str, lang: str) -> str:
+    with translation.override(lang):
+        return str(Status(status).label)
+
+
+def _body_recipients(body_ids: list[int]) -> list[Recipient]:
+    people = (
+        Membership.objects.current()
+        .filter(body_id__in=body_ids)
+        .select_related("person")
+        .values_list("person__display_name", "person__email", "person__phone")
+        .distinct()
+    )
+    return [Recipient(name, email, phone) for name, email, phone in people if email or phone]
+
+
+def reporter_of(report: Report) -> Recipient | None:
+    email = report.contact_email or (report.reporter.email if report.reporter else "")
+    phone = report.contact_phone
+    if not (email or phone):
+        return None
+    # Contact details given with a report are used only with consent (PDPA).
+    if report.contact_email and not report.consent_at and not report.reporter:
+        return None
+    return Recipient(report.contact_name, email, phone)
+
+
+@task()
+def notify_status_change(event_id: int) -> int:
+    event = (
+        ReportEvent.objects.select_related("report", "report__reporter", "target_body")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    report = event.report
+    sent = 0
+    recipient = reporter_of(report)
+    if recipient and event.actor_id != report.reporter_id:
+        th, en = _status_label(event.to_status, "th"), _status_label(event.to_status, "en")
+        body = (
+            f"เรื่อง {report.display_code} ของคุณ: {th}\n"
+            + (f"หมายเหตุ: {event.note}\n" if event.note else "")
+            + f"ติดตามเรื่อง: {_link(report)}\n\n"
+            f"Your report {report.display_code}: {en}\n"
+            + (f"Note: {event.note}\n" if event.note else "")
+            + f"Follow it: {_link(report)}\n"
+        )
+        sent += deliver([recipient], Message(f"[ร่วม] {report.display_code}: {th} / {en}", body))
+    # A reopened report comes back to the responsible body: tell it too.
+    if event.to_status == Status.REOPENED and report.responsible_id:
+        sent += _tell_body(report, [report.responsible_id], "เรื่องถูกเปิดใหม่", "Report reopened")
+    if event.kind == ReportEvent.Kind.FORWARDED and event.target_body_id:
+        sent += _tell_body(
+            report, [event.target_body_id], "ได้รับเรื่องส่งต่อ", "Report forwarded to you"
+        )
+    return sent
+
+
+def _tell_body(report: Report, body_ids: list[int], th: str, en: str) -> int:
+    recipients = _body_recipients(body_ids)
+    body = (
+        f"{th}: {report.display_code} — {report.summary}\n{_link(report)}\n\n"
+        f"{en}: {report.display_code}\n{_link(report)}\n"
+    )
+    return deliver(recipients, Message(f"[ร่วม] {th} / {en}: {report.display_code}", body))
+
+
+@task()
+def notify_new_report(report_id: int) -> int:
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None or not report.responsible_id:
+        return 0
+    return _tell_body(report, [report.responsible_id], "เรื่องใหม่", "New report")
+
+
+@task()
+def notify_overdue() -> int:
+    """Each overdue open report once: its responsible body hears of it in one message."""
+    now = timezone.now()
+    overdue = list(
+        Report.objects.filter(status__in=OPEN, deadline__lt=now, overdue_notified__isnull=True)
+        .exclude(responsible__isnull=True)
+        .only("pk", "code", "description", "responsible_id", "deadline")
+    )
+    by_body: dict[int, list[Report]] = defaultdict(list)
+    for report in overdue:
+        by_body[report.responsible_id].append(report)
+    sent = 0
+    for body_id, reports in by_body.items():
+        lines = "\n".join(f"- {r.display_code} {r.summary} {_link(r)}" for r in reports)
+        message = Message(
+            f"[ร่วม] เรื่องเกินกำหนด {len(reports)} เรื่อง / {len(reports)} overdue reports",
+            f"เรื่องที่เกินกำหนดเวลา / Reports past their deadline:\n{lines}\n",
+        )
+        sent += deliver(_body_recipients([body_id]), message)
+    Report.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified=now)
+    return sent
