@@ -332,7 +332,7 @@ def list_categories(request: HttpRequest):
     tags=["framework"],
     summary="Categories suggested for a text (for a person to confirm)",
 )
-def suggest_categories(request: HttpRequest, text: str = Field(..., max_length=4000)):
+def suggest_categories(request: HttpRequest, text: str = Query(..., max_length=4000)):
     from ruam.reports.suggest import suggest_categories as suggest
 
     items = [{"id": c.pk, "name": c.name, "name_th": c.name_th} for c in suggest(text)]
