@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Respond
 from ninja.security import APIKeyHeader, django_auth
 
 from ruam.accounts.services import api_key_from
@@ -263,7 +264,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
         actor_body=key.body if key else None,
     )
-    return (201 if result.created else 200), report_out(_get(result.report.code), request)
+    return Respond(201 if result.created else 200, report_out(_get(result.report.code), request))
 
 
 @router.post(

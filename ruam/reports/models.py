@@ -134,6 +134,11 @@ class Report(models.Model):
     )
     # NULL, not "", for native reports: the unique constraint then covers imports only.
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)  # noqa: DJ001
+    # Photos of imported tickets stay where their source keeps them; Ruam links, never fetches.
+    external_photo_url = models.URLField(_("photo (external)"), max_length=500, blank=True)
+    external_after_photo_url = models.URLField(
+        _("after-photo (external)"), max_length=500, blank=True
+    )
     created = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
@@ -25,7 +26,13 @@ from ruam.reports.selectors import filter_reports, handling_bodies, inbox
 from ruam.reports.statuses import Status, allowed_for_staff
 from ruam.reports.views import add_errors, both, get_report
 
-VIEWS = [("new", "New"), ("overdue", "Overdue"), ("mine", "Mine"), ("open", "Open"), ("all", "All")]
+VIEWS = [
+    ("new", gettext_lazy("New")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("mine", gettext_lazy("Mine")),
+    ("open", gettext_lazy("Open")),
+    ("all", gettext_lazy("All")),
+]
 
 
 def _require_staff(request: HttpRequest) -> tuple[set[int], set[str]]:
@@ -58,7 +65,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "view": view,
-            "views": [(key, _(label)) for key, label in VIEWS],
+            "views": VIEWS,
             "subdistricts": Subdistrict.objects.filter(district_id__in=districts),
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,
