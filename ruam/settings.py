@@ -223,16 +223,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 if media_backend := os.environ.get("RUAM_MEDIA_BACKEND"):
     STORAGES["default"] = {"BACKEND": media_backend}
 
-# Rate limits (per client address or API key, per window in seconds).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
-        "BACKEND": os.environ.get(
-            "RUAM_RATELIMIT_CACHE", "django.core.cache.backends.db.DatabaseCache"
-        ),
-        "LOCATION": "ruam_ratelimit",
-    },
-}
+# Rate limits (requests per client address or API key, per window in seconds).
 RUAM_RATELIMITS = {
     "report_web": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_WEB", "20")), 3600),
     "report_api": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_API", "100000")), 60),

@@ -47,6 +47,10 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RUAM_SITE_URL = "https://ruam.test"
+    # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test.
+    from ruam.core.refcache import clear_all
+
+    clear_all()
 
 
 def jpeg(width: int = 640, height: int = 480, color=(200, 80, 40)) -> bytes:

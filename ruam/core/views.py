@@ -33,3 +33,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> JsonResponse:
     District.objects.exists()
     return JsonResponse({"status": "ok"})
+
+
+def live(request: HttpRequest) -> JsonResponse:
+    """Liveness: answers without touching the database (also the floor in bench/intake.py)."""
+    return JsonResponse({"status": "ok"})

@@ -12,7 +12,6 @@ class SubdistrictInline(admin.TabularInline):
 @admin.register(DistrictGroup)
 class DistrictGroupAdmin(admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en"]
-    exclude = ["boundary"]
 
 
 @admin.register(District)
@@ -20,7 +19,6 @@ class DistrictAdmin(admin.ModelAdmin):
     list_display = ["code", "name_th", "name_en", "group", "area_km2"]
     list_filter = ["group"]
     search_fields = ["code", "name_th", "name_en"]
-    exclude = ["boundary"]
     inlines = [SubdistrictInline]
 
 

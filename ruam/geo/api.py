@@ -13,7 +13,7 @@ from shapely.geometry import mapping, shape
 from ruam.core.api_errors import ApiError
 from ruam.core.errors import NOT_FOUND, OUTSIDE_BANGKOK
 from ruam.geo.locate import locate
-from ruam.geo.models import District
+from ruam.geo.models import Boundary, District
 from ruam.geo.selectors import districts_public, groups_with_counts
 
 router = Router(tags=["places"])
@@ -101,10 +101,7 @@ def list_districts(request: HttpRequest, group_code: str | None = None):
 )
 def get_district(request: HttpRequest, code: str):
     district = (
-        District.objects.defer("boundary")
-        .prefetch_related("subdistricts", "communities")
-        .filter(code=code)
-        .first()
+        District.objects.prefetch_related("subdistricts", "communities").filter(code=code).first()
     )
     if district is None:
         raise ApiError(404, NOT_FOUND)
@@ -156,9 +153,11 @@ def locate_point(request: HttpRequest, point: Query[LocateIn]):
 @lru_cache(maxsize=1)
 def _simplified_boundaries() -> dict:
     features = []
-    for code, name_th, name_en, boundary in District.objects.values_list(
-        "code", "name_th", "name_en", "boundary"
-    ):
+    geometries = dict(
+        Boundary.objects.filter(kind=Boundary.Kind.DISTRICT).values_list("code", "geometry")
+    )
+    for code, name_th, name_en in District.objects.values_list("code", "name_th", "name_en"):
+        boundary = geometries.get(code)
         if not boundary:
             continue
         geometry = mapping(shape(boundary).simplify(0.0002, preserve_topology=True))

@@ -21,7 +21,6 @@ class DistrictGroup(BilingualNameMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
     name_th_bma = models.CharField(_("BMA name (Thai)"), max_length=100, blank=True)
     name_en_bma = models.CharField(_("BMA name (English)"), max_length=100, blank=True)
-    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -30,6 +29,10 @@ class DistrictGroup(BilingualNameMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("geo:group", args=[self.code])
+
+    @property
+    def boundary(self) -> dict | None:
+        return Boundary.geometry_of(Boundary.Kind.GROUP, self.code)
 
 
 class District(BilingualNameMixin, models.Model):
@@ -43,7 +46,6 @@ class District(BilingualNameMixin, models.Model):
     )
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=8, decimal_places=3, null=True)
-    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -52,6 +54,10 @@ class District(BilingualNameMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("geo:district", args=[self.code])
+
+    @property
+    def boundary(self) -> dict | None:
+        return Boundary.geometry_of(Boundary.Kind.DISTRICT, self.code)
 
     @property
     def full_name_th(self) -> str:
@@ -106,3 +112,31 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+
+class Boundary(models.Model):
+    """The outline of a district or group, as GeoJSON.
+
+    Kept apart from District so that the many queries that join a district (every report
+    list) never carry tens of kilobytes of coordinates along.
+    """
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        GROUP = "group", _("district group")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=4)
+    geometry = models.JSONField(_("boundary (GeoJSON)"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="boundary_kind_code")]
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"
+
+    @classmethod
+    def geometry_of(cls, kind: str, code: str) -> dict | None:
+        return cls.objects.filter(kind=kind, code=code).values_list("geometry", flat=True).first()

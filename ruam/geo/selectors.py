@@ -13,7 +13,7 @@ def groups_with_counts() -> QuerySet[DistrictGroup]:
 
 def districts_public() -> QuerySet[District]:
     """Districts without their (large) boundaries, for lists."""
-    return District.objects.select_related("group").defer("boundary").order_by("code")
+    return District.objects.select_related("group").order_by("code")
 
 
 def district_detail(code: str) -> District:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ruam.core.sync import SyncResult, sync_rows
-from ruam.geo.models import Community, District, DistrictGroup, Subdistrict
+from ruam.geo.models import Boundary, Community, District, DistrictGroup, Subdistrict
 
 COMMUNITY_KINDS = {
     "ชุมชนเมือง": Community.Kind.URBAN,
@@ -47,7 +47,6 @@ def load_places(data_dir: Path) -> dict[str, SyncResult]:
             "name_en": row["group_name_en"],
             "name_th_bma": props["group_name_th_bma"],
             "name_en_bma": props["group_name_en_bma"],
-            "boundary": group_shapes[row["group_code"]]["geometry"],
         }
     results = {"groups": sync_rows(DistrictGroup, "code", list(groups.values()))}
     results["districts"] = sync_rows(
@@ -61,10 +60,13 @@ def load_places(data_dir: Path) -> dict[str, SyncResult]:
                 "group_id": row["group_code"],
                 "postal_code": row["postal_code_main"],
                 "area_km2": Decimal(row["area_km2_bma"]),
-                "boundary": district_shapes[row["district_code"]],
             }
             for row in districts
         ],
+    )
+    results["boundaries"] = _load_boundaries(
+        [(Boundary.Kind.GROUP, code, f["geometry"]) for code, f in group_shapes.items()]
+        + [(Boundary.Kind.DISTRICT, code, geometry) for code, geometry in district_shapes.items()]
     )
     results["subdistricts"] = sync_rows(
         Subdistrict,
@@ -95,3 +97,20 @@ def load_places(data_dir: Path) -> dict[str, SyncResult]:
         ],
     )
     return results
+
+
+def _load_boundaries(shapes: list[tuple[str, str, dict]]) -> SyncResult:
+    result = SyncResult()
+    existing = {(b.kind, b.code): b for b in Boundary.objects.all()}
+    for kind, code, geometry in shapes:
+        found = existing.get((kind, code))
+        if found is None:
+            Boundary.objects.create(kind=kind, code=code, geometry=geometry)
+            result.created += 1
+        elif found.geometry != geometry:
+            found.geometry = geometry
+            found.save(update_fields=["geometry"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    return result

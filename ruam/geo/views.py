@@ -22,11 +22,9 @@ def district_list(request: HttpRequest) -> HttpResponse:
 
 def group_detail(request: HttpRequest, code: str) -> HttpResponse:
     group = get_object_or_404(DistrictGroup, code=code)
-    districts = (
-        group.districts.defer("boundary")
-        .annotate(subdistrict_count=Count("subdistricts", distinct=True))
-        .order_by("code")
-    )
+    districts = group.districts.annotate(
+        subdistrict_count=Count("subdistricts", distinct=True)
+    ).order_by("code")
     return render(
         request,
         "geo/group_detail.html",
@@ -59,9 +57,7 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
-    district = get_object_or_404(
-        District.objects.select_related("group").defer("boundary"), code=code
-    )
+    district = get_object_or_404(District.objects.select_related("group"), code=code)
     committee = Body.objects.filter(code=committee_code(code)).first()
     if committee is None:
         raise Http404

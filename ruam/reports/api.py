@@ -21,6 +21,7 @@ from ruam.bodies.models import Body
 from ruam.core.api_errors import ApiError
 from ruam.core.errors import NOT_FOUND, Bilingual, InvalidInput, NotAllowed
 from ruam.core.ratelimit import allow
+from ruam.framework import lookups
 from ruam.framework.models import Category
 from ruam.reports import services
 from ruam.reports.models import Channel, Report, normalise_code
@@ -130,8 +131,21 @@ class Filters(Schema):
     offset: int = Field(0, ge=0)
 
 
-def report_out(report: Report, request: HttpRequest | None = None) -> dict:
+def report_out(
+    report: Report,
+    request: HttpRequest | None = None,
+    *,
+    categories: list | None = None,
+    photos: list | None = None,
+) -> dict:
+    """The public form of a report. ``categories`` and ``photos``, when the caller has them,
+    save the queries."""
     url = report.get_absolute_url()
+    if categories is None:
+        categories = list(report.categories.all())
+    if photos is None:
+        photos = list(report.photos.all())
+    area = lookups.category(str(categories[0].pk)).area if categories else None
     return {
         "code": report.code,
         "url": request.build_absolute_uri(url) if request else url,
@@ -143,10 +157,10 @@ def report_out(report: Report, request: HttpRequest | None = None) -> dict:
         "address": report.address,
         "district_code": report.district_id,
         "subdistrict_code": report.subdistrict_id,
-        "categories": [c.name_th for c in report.categories.all()],
-        "area_number": report.area.number if report.area_id and report.area else None,
+        "categories": [c.name_th for c in categories],
+        "area_number": area.number if area else None,
         "channel": report.channel,
-        "responsible": report.responsible,
+        "responsible": lookups.body(report.responsible_id) if report.responsible_id else None,
         "deadline": report.deadline,
         "created": report.created,
         "status_changed": report.status_changed,
@@ -154,7 +168,7 @@ def report_out(report: Report, request: HttpRequest | None = None) -> dict:
         "reopen_count": report.reopen_count,
         "rating": report.rating,
         "duplicate_of": report.duplicate_of.code if report.duplicate_of_id else None,
-        "photos": [p.image.url for p in report.photos.all()],
+        "photos": [p.image.url for p in photos],
     }
 
 
@@ -264,7 +278,12 @@ def create_report(request: HttpRequest, payload: ReportIn):
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
         actor_body=key.body if key else None,
     )
-    return Respond(201 if result.created else 200, report_out(_get(result.report.code), request))
+    if not result.created:
+        return Respond(200, report_out(_get(result.report.code), request))
+    return Respond(
+        201,
+        report_out(result.report, request, categories=result.categories, photos=result.photos),
+    )
 
 
 @router.post(

@@ -66,7 +66,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", "—")] + [
-            (d.code, d.name) for d in District.objects.defer("boundary").order_by("name_th")
+            (d.code, d.name) for d in District.objects.order_by("name_th")
         ]
         self.fields["categories"].choices = [
             (c.pk, c.name) for c in Category.objects.filter(is_active=True).order_by("name_th")

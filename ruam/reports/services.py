@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from ruam.bodies.models import Body
 from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
+from ruam.framework import lookups
 from ruam.framework.models import Category
-from ruam.framework.selectors import route
 from ruam.geo.locate import locate
 from ruam.geo.models import District, Subdistrict
 from ruam.reports import messages as M
@@ -85,15 +85,11 @@ def _place(
         if not found.in_bangkok:
             errors["lat"] = M.OUTSIDE_BANGKOK
             return None
-        district = District.objects.get(code=found.district_code)
-        sub = (
-            Subdistrict.objects.filter(code=found.subdistrict_code).first()
-            if found.subdistrict_code
-            else None
-        )
+        district = lookups.district(found.district_code)
+        sub = lookups.subdistrict(found.subdistrict_code) if found.subdistrict_code else None
         return Place(lat_f, lon_f, district, sub)
     if district_code:
-        district = District.objects.filter(code=district_code).first()
+        district = lookups.district(str(district_code))
         if district is None:
             errors["district"] = M.DISTRICT_UNKNOWN
             return None
@@ -110,14 +106,8 @@ def _categories(errors: dict[str, Bilingual], given: Iterable[str | int]) -> lis
     for item in given:
         if item in (None, ""):
             continue
-        key = str(item).strip()
-        category = (
-            Category.objects.filter(pk=int(key)).first()
-            if key.isdigit()
-            else Category.objects.filter(name_th=key).first()
-            or Category.objects.filter(name_en__iexact=key).first()
-        )
-        if category is None or not category.is_active:
+        category = lookups.category(str(item).strip())
+        if category is None:
             errors["categories"] = M.CATEGORY_UNKNOWN
             return []
         if category not in found:
@@ -163,6 +153,8 @@ class Submitted:
     report: Report
     reporter_key: str | None
     created: bool
+    categories: list[Category] | None = None
+    photos: list[ReportPhoto] | None = None
 
 
 def submit_report(
@@ -230,7 +222,7 @@ def submit_report(
                 actor_body=actor_body,
                 reporter_key_hash=hash_key(key) if key else "",
             )
-            _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
+            stored = _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
             if idempotency_key:
                 IdempotencyKey.objects.create(
                     scope=idempotency_scope, key=idempotency_key, report=report
@@ -247,7 +239,7 @@ def submit_report(
     from ruam.reports import tasks
 
     tasks.after_commit(tasks.notify_new_report, report.pk)
-    return Submitted(report, key, created=True)
+    return Submitted(report, key, created=True, categories=chosen, photos=stored)
 
 
 def _create(
@@ -265,10 +257,10 @@ def _create(
 ) -> tuple[Report, ReportEvent]:
     now = timezone.now()
     primary = categories[0] if categories else None
-    where = route(primary, place.district.code) if primary else None
-    responsible = (where.division if where else None) or Body.objects.filter(
-        kind=Body.Kind.DISTRICT_OFFICE, district=place.district
-    ).first()
+    where = lookups.route_ids(primary.pk, place.district.code) if primary else None
+    responsible_id = (where.division_id if where else None) or lookups.district_office_id(
+        place.district.code
+    )
     report = Report.objects.create(
         description=description,
         lat=place.lat,
@@ -285,22 +277,24 @@ def _create(
         consent_at=now if consent else None,
         consent_version=CONSENT_VERSION if consent else "",
         reporter_key_hash=reporter_key_hash,
-        responsible=responsible,
-        department=where.department if where else None,
+        responsible_id=responsible_id,
+        department_id=where.department_id if where else None,
         deadline=now + dt.timedelta(days=where.deadline_days if where else 15),
         status=Status.WAITING,
         status_changed=now,
         created=now,
     )
     if categories:
-        report.categories.set(categories)
+        Report.categories.through.objects.bulk_create(
+            [Report.categories.through(report=report, category=c) for c in categories]
+        )
     event = ReportEvent.objects.create(
         report=report,
         kind=ReportEvent.Kind.CREATED,
         actor=report.reporter,
         actor_body=actor_body,
         to_status=Status.WAITING,
-        target_body=responsible,
+        target_body_id=responsible_id,
         created=now,
     )
     return report, event

@@ -32,9 +32,7 @@ DATE_SPAN = B("ช่วงวันที่ต้องไม่เกิน 9
 STATUS_INVALID = B("status ต้องเป็น open หรือ closed", "status must be open or closed.")
 REQUEST_UNKNOWN = B("ไม่พบเรื่องที่มีรหัสนี้", "No service request with this id.")
 TOKEN_UNKNOWN = B("ไม่พบ token นี้", "Unknown token.")
-FORMAT_UNKNOWN = B(
-    "ไม่รองรับรูปแบบนี้ ใช้ .json หรือ .xml", "Unknown format: use .json or .xml."
-)
+FORMAT_UNKNOWN = B("ไม่รองรับรูปแบบนี้ ใช้ .json หรือ .xml", "Unknown format: use .json or .xml.")
 METHOD_NOT_ALLOWED = B("ไม่รองรับวิธีเรียกนี้", "This HTTP method is not allowed here.")
 
 CONSENT_ATTRIBUTE = B(
