@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from ruam.accounts.models import User
+from ruam.accounts.models import ApiKey, User
 
 
 @admin.register(User)
@@ -14,3 +14,18 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("Ruam"), {"fields": ("display_name", "phone", "is_demo")}),
     )
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created with `ruam apikey create NAME` (the key is shown once); here they are
+    listed, attached to a body, or revoked by unticking "active"."""
+
+    list_display = ["name", "prefix", "body", "is_active", "created", "last_used", "revoked"]
+    list_filter = ["is_active"]
+    fields = ["name", "prefix", "body", "is_active", "created", "last_used", "revoked"]
+    readonly_fields = ["name", "prefix", "created", "last_used", "revoked"]
+    autocomplete_fields = ["body"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

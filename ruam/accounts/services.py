@@ -8,6 +8,7 @@ import secrets
 from django.utils import timezone
 
 from ruam.accounts.models import ApiKey
+from ruam.core.refcache import ttl_cache
 
 
 def _hash(key: str) -> str:
@@ -31,14 +32,22 @@ def revoke_api_key(*, name: str) -> ApiKey:
     return api_key
 
 
+@ttl_cache(5)
+def _active_key(key_hash: str) -> ApiKey | None:
+    # Cached briefly: a revoked key stops working in this process at once (the save clears the
+    # cache) and in other workers within five seconds.
+    return ApiKey.objects.select_related("body").filter(key_hash=key_hash, is_active=True).first()
+
+
 def api_key_from(key: str | None) -> ApiKey | None:
-    """The active key matching a presented key, else None (constant-time via the hash lookup)."""
+    """The active key matching a presented key, else None (looked up by its hash)."""
     if not key:
         return None
-    found = ApiKey.objects.filter(key_hash=_hash(key.strip()), is_active=True).first()
+    found = _active_key(_hash(key.strip()))
     if found is not None:
         # At most one write a minute per key, not one per request.
         now = timezone.now()
         if found.last_used is None or (now - found.last_used).total_seconds() > 60:
             ApiKey.objects.filter(pk=found.pk).update(last_used=now)
+            found.last_used = now
     return found

@@ -20,8 +20,9 @@ class CoreConfig(AppConfig):
 
 
 def _reference_models() -> list:
+    from ruam.accounts.models import ApiKey
     from ruam.bodies.models import Body
     from ruam.framework.models import Area, Category, RoutingRule
     from ruam.geo.models import District, Subdistrict
 
-    return [Body, Area, Category, RoutingRule, District, Subdistrict]
+    return [ApiKey, Body, Area, Category, RoutingRule, District, Subdistrict]

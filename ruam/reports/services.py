@@ -27,6 +27,7 @@ from ruam.geo.locate import locate
 from ruam.geo.models import District, Subdistrict
 from ruam.reports import messages as M
 from ruam.reports import rules as report_rules
+from ruam.reports import tasks
 from ruam.reports.models import (
     IdempotencyKey,
     Report,
@@ -227,6 +228,7 @@ def submit_report(
                 IdempotencyKey.objects.create(
                     scope=idempotency_scope, key=idempotency_key, report=report
                 )
+            tasks.after_commit(tasks.notify_new_report, report.pk)
     except IntegrityError:
         # Two identical submissions raced; the other one won. Answer with its report.
         if idempotency_key:
@@ -236,9 +238,6 @@ def submit_report(
             if existing is not None:
                 return Submitted(existing.report, None, created=False)
         raise
-    from ruam.reports import tasks
-
-    tasks.after_commit(tasks.notify_new_report, report.pk)
     return Submitted(report, key, created=True, categories=chosen, photos=stored)
 
 
@@ -392,10 +391,8 @@ def change_status(
             ReportPhoto.Kind.AFTER if to == Status.FINISHED else ReportPhoto.Kind.PROGRESS
         )
         _store_photos(locked, event, processed, kind_of_photo)
+        tasks.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
-    from ruam.reports import tasks
-
-    tasks.after_commit(tasks.notify_status_change, event.pk)
     return event
 
 
@@ -485,10 +482,8 @@ def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) 
             to=Status.CONFIRMED,
         )
         locked.save()
+        tasks.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
-    from ruam.reports import tasks
-
-    tasks.after_commit(tasks.notify_status_change, event.pk)
     return event
 
 
@@ -519,10 +514,8 @@ def reopen(
         locked.reopen_count = F("reopen_count") + 1
         locked.save()
         locked.refresh_from_db(fields=["reopen_count"])
+        tasks.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
-    from ruam.reports import tasks
-
-    tasks.after_commit(tasks.notify_status_change, event.pk)
     return event
 
 

@@ -20,7 +20,15 @@ from ruam.reports.statuses import OPEN, Status
 
 
 def after_commit(task_function, *args) -> None:
-    transaction.on_commit(lambda: task_function.enqueue(*args))
+    """Enqueue so that the task exists exactly when the change does.
+
+    With the database queue the task row is written in the same transaction as the change (one
+    commit, and a rollback removes both); any other backend is called after the commit.
+    """
+    if task_function.get_backend().__class__.__name__ == "DatabaseBackend":
+        task_function.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task_function.enqueue(*args))
 
 
 def _link(report: Report) -> str:

@@ -78,7 +78,9 @@ def test_admin_pages_open_for_an_administrator(admin_client):
     for url in ["/admin/", "/admin/geo/district/", "/admin/geo/district/1046/change/",
                 "/admin/framework/planitem/", "/admin/framework/routingrule/",
                 "/admin/bodies/body/", "/admin/bodies/membership/", "/admin/framework/category/",
-                "/admin/accounts/user/", "/admin/geo/community/"]:  # fmt: skip
+                "/admin/accounts/user/",
+        "/admin/reports/report/",
+        "/admin/accounts/apikey/", "/admin/geo/community/"]:  # fmt: skip
         assert admin_client.get(url).status_code == 200, url
 
 

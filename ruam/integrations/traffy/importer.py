@@ -670,7 +670,7 @@ class Inserter:
         rest = [f for f in concrete if f.attname not in fields]
         for f in rest:
             if (
-                callable(f.default)
+                (f.has_default() and callable(f.default))
                 or getattr(f, "auto_now", False)
                 or getattr(f, "auto_now_add", False)
             ):
