@@ -8,8 +8,9 @@ PORT   ?= 8000
 
 .PHONY: run install setup test test-postgres lint format messages bench clean
 
+# Serves Ruam and runs the background worker beside it (notifications); Ctrl-C stops both.
 run: setup
-	$(RUAM) runserver $(HOST):$(PORT)
+	bash -c 'trap "kill 0" EXIT; $(RUAM) db_worker --interval 2 -v0 & $(RUAM) runserver $(HOST):$(PORT)'
 
 # Everything but serving: venv, packages, front-end assets, database, reference and demo data.
 setup: install
