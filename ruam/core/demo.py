@@ -205,4 +205,138 @@ def load_demo(password: str | None = None) -> DemoResult:
     for code, chair in chairs.items():
         if District.objects.filter(code=code, group_id="4").exists():
             appoint(person=chair, body=eastern, role=Role.MEMBER, start=start, end=end)
+    load_demo_reports()
     return DemoResult(password_file=path, usernames=people.usernames)
+
+
+DEMO_TICKETS = Path(__file__).resolve().parent.parent / "data" / "demo_traffy_tickets.csv.gz"
+
+# Native demo reports in คลองสามวา, each taken through the moves that give the statuses imports
+# do not have: (key, text, category, lat, lon, moves). A move is (status, note, needs photo).
+NATIVE = [
+    (
+        "coordinating",
+        "ไฟส่องสว่างในซอยวัดพระยาสุเรนทร์ดับหลายต้น ช่วงกลางคืนมืดมาก",
+        "แสงสว่าง",
+        13.8621,
+        100.7102,
+        [("coordinating", "ประสานการไฟฟ้านครหลวงแล้ว", False)],
+    ),
+    (
+        "invited",
+        "น้ำท่วมขังถนนหทัยราษฎร์ช่วงหน้าตลาดทุกครั้งที่ฝนตก",
+        "น้ำท่วม",
+        13.8712,
+        100.6921,
+        [("invited", "เชิญสำนักการระบายน้ำร่วมตรวจสอบท่อหลัก", False)],
+    ),
+    (
+        "reopened",
+        "ทางเท้าหน้าโรงเรียนชำรุด กระเบื้องหลุดหลายแผ่น",
+        "ทางเท้า",
+        13.8550,
+        100.7011,
+        [
+            ("in_progress", "", False),
+            ("finished", "ซ่อมกระเบื้องแล้ว", True),
+            ("reopened", "ยังมีกระเบื้องหลุดอีกสองแผ่น", False),
+        ],
+    ),
+    (
+        "closed",
+        "ขอให้ขยายถนนในหมู่บ้านเอกชน",
+        "ถนน",
+        13.8480,
+        100.7150,
+        [
+            ("in_progress", "", False),
+            ("closed_unfixed", "ถนนเป็นของหมู่บ้านจัดสรร เขตดำเนินการไม่ได้", False),
+        ],
+    ),
+    (
+        "confirmed",
+        "ต้นไม้ล้มขวางทางเข้าซอย",
+        "ต้นไม้",
+        13.8590,
+        100.7060,
+        [
+            ("in_progress", "", False),
+            ("finished", "ตัดและเก็บกิ่งไม้แล้ว", True),
+            ("confirmed", "", False),
+        ],
+    ),
+    (
+        "duplicate",
+        "ไฟดับในซอยวัดพระยาสุเรนทร์ มืดทั้งซอย",
+        "แสงสว่าง",
+        13.8622,
+        100.7101,
+        [("duplicate", "ซ้ำกับเรื่องที่แจ้งไว้แล้ว", False)],
+    ),
+]
+
+
+def load_demo_reports() -> None:
+    """3,000 real Traffy tickets (imported) and a few native reports in every other status."""
+    from ruam.integrations.traffy.importer import import_files
+
+    import_files([DEMO_TICKETS])
+    _native_reports()
+
+
+def _native_reports() -> None:
+    import io
+
+    from PIL import Image
+
+    from ruam.reports import services
+    from ruam.reports.models import Channel, Report
+    from ruam.reports.statuses import Status
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 140, 90)).save(buffer, "JPEG")
+    after_photo = buffer.getvalue()
+    User = get_user_model()
+    official = User.objects.get(username="demo-1046-works")
+    made: dict[str, Report] = {}
+    for key, text, category, lat, lon, moves in NATIVE:
+        result = services.submit_report(
+            description=text,
+            channel=Channel.WEB,
+            lat=lat,
+            lon=lon,
+            categories=[category],
+            idempotency_scope="demo",
+            idempotency_key=key,
+        )
+        made[key] = result.report
+        if not result.created:
+            continue
+        report = result.report
+        for status, note, photo in moves:
+            if status == Status.REOPENED:
+                services.reopen(
+                    report, reason=note, actor=User.objects.get(username="demo-1046-chair")
+                )
+            elif status == Status.CONFIRMED:
+                services.confirm_fix(report, actor=User.objects.get(username="demo-1046-chair"))
+            elif status == Status.INVITED:
+                services.change_status(
+                    report,
+                    actor=official,
+                    to=status,
+                    note=note,
+                    target_body=Body.objects.get(code="dept-drainage"),
+                )
+            elif status == Status.DUPLICATE:
+                services.change_status(
+                    report, actor=official, to=status, note=note, duplicate_of=made["coordinating"]
+                )
+            else:
+                services.change_status(
+                    report,
+                    actor=official,
+                    to=status,
+                    note=note,
+                    photos=[after_photo] if photo else [],
+                )
