@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ruam.framework",
     "ruam.bodies",
     "ruam.reports",
+    "ruam.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

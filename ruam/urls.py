@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ruam.geo.urls")),
     path("", include("ruam.reports.urls")),
     path("", include("ruam.accounts.urls")),
+    path("", include("ruam.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -45,6 +45,7 @@ from ruam.reports.statuses import (
     allowed_for_reporter,
     allowed_for_staff,
 )
+from ruam.search import index as search_index
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
@@ -229,6 +230,7 @@ def submit_report(
                     scope=idempotency_scope, key=idempotency_key, report=report
                 )
             tasks.after_commit(tasks.notify_new_report, report.pk)
+            search_index.index_reports([report])
     except IntegrityError:
         # Two identical submissions raced; the other one won. Answer with its report.
         if idempotency_key:
@@ -391,6 +393,7 @@ def change_status(
             ReportPhoto.Kind.AFTER if to == Status.FINISHED else ReportPhoto.Kind.PROGRESS
         )
         _store_photos(locked, event, processed, kind_of_photo)
+        search_index.set_report_open(locked.pk, locked.is_open)
         tasks.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
     return event
@@ -482,6 +485,7 @@ def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) 
             to=Status.CONFIRMED,
         )
         locked.save()
+        search_index.set_report_open(locked.pk, locked.is_open)
         tasks.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
     return event
@@ -514,6 +518,7 @@ def reopen(
         locked.reopen_count = F("reopen_count") + 1
         locked.save()
         locked.refresh_from_db(fields=["reopen_count"])
+        search_index.set_report_open(locked.pk, locked.is_open)
         tasks.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
     return event

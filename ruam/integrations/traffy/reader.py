@@ -355,13 +355,15 @@ class DumpFile:
         reader = self._reader
         assert reader is not None, "use DumpFile in a with block"
         start = reader.line_num + 1
-        while True:
-            row = self._guard(lambda: next(reader, None))
-            if row is None:
-                return
-            if row:
-                yield start, row
-            start = reader.line_num + 1
+        try:
+            for row in reader:
+                if row:
+                    yield start, row
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise DumpFormatError(f"{self.path}, line {reader.line_num}: {exc}") from exc
+        except (UnicodeDecodeError, EOFError, OSError) as exc:
+            raise DumpFormatError(f"{self.path}, near line {reader.line_num}: {exc}") from exc
 
 
 def read_tickets(path: Path | str, states: Mapping[str, str]) -> Iterator[Ticket | Rejected]:

@@ -1,0 +1,69 @@
+"""Keeping the search index in step with reports (and, later, committee issues)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ruam.reports.models import Report
+from ruam.reports.statuses import is_open
+from ruam.search.models import SearchEntry
+
+
+def _segment(texts: list[str]) -> list[str]:
+    from ruam.thai.segment import segmented
+
+    return [segmented(text) for text in texts]
+
+
+def report_entries(reports: list[Report]) -> list[SearchEntry]:
+    texts = [f"{r.description} {r.address}".strip() for r in reports]
+    words = _segment(texts)
+    return [
+        SearchEntry(
+            kind=SearchEntry.Kind.REPORT,
+            object_id=report.pk,
+            district_id=report.district_id or "",
+            code=report.code,
+            title=report.summary[:300],
+            words=segmented_text,
+            raw=text.lower(),
+            is_open=is_open(report.status),
+            created=report.created,
+        )
+        for report, text, segmented_text in zip(reports, texts, words, strict=True)
+    ]
+
+
+def index_reports(reports: Iterable[Report]) -> int:
+    """(Re)index these reports: their entries are replaced as a whole."""
+    reports = list(reports)
+    if not reports:
+        return 0
+    SearchEntry.objects.filter(
+        kind=SearchEntry.Kind.REPORT, object_id__in=[r.pk for r in reports]
+    ).delete()
+    SearchEntry.objects.bulk_create(report_entries(reports), batch_size=1000)
+    return len(reports)
+
+
+def set_report_open(report_id: int, open_now: bool) -> None:
+    SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT, object_id=report_id).update(
+        is_open=open_now
+    )
+
+
+def reindex_all_reports(batch_size: int = 2000) -> int:
+    done = 0
+    last = 0
+    while True:
+        batch = list(
+            Report.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .only("pk", "code", "description", "address", "district_id", "status", "created")[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return done
+        done += index_reports(batch)
+        last = batch[-1].pk

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ruam.geo.models import District
+from ruam.search.api import hit_url
+from ruam.search.selectors import search
+
+PAGE = 20
+
+
+class _Counted:
+    """A paginator's view of a search: the count is known, pages are fetched on demand."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item) -> list:
+        return []  # the hits of a page come from search(), not from here
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    district = request.GET.get("district", "") or None
+    open_only = request.GET.get("open") == "1"
+    page_number = request.GET.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    hits, count = ([], 0)
+    if query:
+        hits, count = search(
+            query,
+            district=district,
+            open_only=open_only,
+            limit=PAGE,
+            offset=(page_number - 1) * PAGE,
+        )
+    paginator = Paginator(_Counted(count), PAGE)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "query": query,
+            "hits": [(hit, hit_url(hit)) for hit in hits],
+            "count": count,
+            "page": paginator.get_page(page_number),
+            "districts": District.objects.order_by("name_th"),
+            "district": district or "",
+            "open_only": open_only,
+        },
+    )

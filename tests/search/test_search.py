@@ -1,0 +1,99 @@
+"""Thai search: whole words rank first, word parts still match, filters work, on both databases."""
+
+import pytest
+
+from ruam.bodies.models import Role
+from ruam.reports import services
+from ruam.reports.models import Channel
+from ruam.reports.statuses import Status
+from ruam.search.index import reindex_all_reports
+from ruam.search.models import SearchEntry
+from ruam.search.selectors import search
+
+pytestmark = pytest.mark.django_db
+
+KSW = {"lat": 13.8596, "lon": 100.7046}  # คลองสามวา 1046
+PNK = {"lat": 13.7553, "lon": 100.4930}  # พระนคร 1001
+
+
+def report(text, where=KSW, **extra):
+    return services.submit_report(description=text, channel=Channel.WEB, **where, **extra).report
+
+
+@pytest.fixture
+def corpus():
+    return {
+        "flood": report("น้ำท่วมขังหน้าซอยทุกครั้งที่ฝนตก"),
+        "flood_pnk": report("น้ำท่วมถนนหน้าวัด", PNK),
+        "light": report("ไฟส่องสว่างดับทั้งซอย"),
+        "road": report("ถนนเป็นหลุมใหญ่ รถล้ม"),
+    }
+
+
+def codes(hits):
+    return [h.code for h in hits]
+
+
+def test_reports_are_indexed_when_they_arrive(corpus):
+    assert SearchEntry.objects.count() == 4
+
+
+def test_a_word_finds_its_reports(corpus):
+    hits, count = search("น้ำท่วม")
+    assert count == 2
+    assert set(codes(hits)) == {corpus["flood"].code, corpus["flood_pnk"].code}
+
+
+def test_a_part_of_a_word_still_finds(corpus):
+    hits, _ = search("ท่วม")
+    assert {corpus["flood"].code, corpus["flood_pnk"].code} <= set(codes(hits))
+    assert corpus["light"].code not in codes(hits)
+
+
+def test_whole_word_matches_rank_before_word_parts(corpus):
+    part_only = report("ถนนทรุดเพราะน้ำกัดเซาะ ท่วมบ่อย")  # "ท่วม" as a word of its own
+    hits, _ = search("ท่วม")
+    assert hits[0].code == part_only.code
+    assert hits[0].rank > hits[-1].rank
+
+
+def test_several_words_must_all_match(corpus):
+    hits, _ = search("ไฟ ดับ")
+    assert codes(hits) == [corpus["light"].code]
+
+
+def test_district_and_open_filters(corpus, seat):
+    hits, _ = search("น้ำท่วม", district="1001")
+    assert codes(hits) == [corpus["flood_pnk"].code]
+    official = seat("division-1001-works", Role.OFFICIAL)
+    services.change_status(corpus["flood_pnk"], actor=official, to=Status.NOT_RELEVANT, note="x")
+    hits, _ = search("น้ำท่วม", open_only=True)
+    assert codes(hits) == [corpus["flood"].code]
+
+
+def test_pagination(corpus):
+    for i in range(5):
+        report(f"ขยะล้นถัง จุดที่ {i}")
+    first, count = search("ขยะ", limit=3)
+    second, _ = search("ขยะ", limit=3, offset=3)
+    assert count == 5 and len(first) == 3 and len(second) == 2
+    assert not set(codes(first)) & set(codes(second))
+
+
+def test_odd_queries_do_not_break(corpus):
+    for query in ['"', "'", "ท", "%", "\\", "a OR b", "NEAR(", "*", "  "]:
+        search(query)
+
+
+def test_reindex_rebuilds_the_index(corpus):
+    SearchEntry.objects.all().delete()
+    assert reindex_all_reports() == 4
+    assert search("ถนน")[1] == 2
+
+
+def test_search_api_and_page(client, corpus):
+    body = client.get("/api/v1/search", {"q": "ท่วม"}).json()
+    assert body["count"] == 2 and body["items"][0]["url"].startswith("/reports/")
+    assert client.get("/api/v1/search", {"q": ""}).status_code == 422
+    html = client.get("/search/", {"q": "ไฟ"}).content.decode()
+    assert corpus["light"].code in html
