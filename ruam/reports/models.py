@@ -36,6 +36,21 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+CELL_DEGREES = 0.0025  # ~270 m: a report's neighbours within 250 m are in its 3 × 3 cells
+
+
+def grid_cell(lat: float | None, lon: float | None) -> int | None:
+    """A square cell of ~270 m that holds the point: an index for "reports near here"."""
+    if lat is None or lon is None:
+        return None
+    return int((lat + 90) / CELL_DEGREES) * 1_000_000 + int((lon + 180) / CELL_DEGREES)
+
+
+def neighbour_cells(lat: float, lon: float) -> list[int]:
+    row, col = int((lat + 90) / CELL_DEGREES), int((lon + 180) / CELL_DEGREES)
+    return [(row + dr) * 1_000_000 + col + dc for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
+
+
 def new_reporter_key() -> str:
     """A secret for an anonymous reporter's private link; only its hash is stored."""
     return secrets.token_urlsafe(16)
@@ -55,6 +70,7 @@ class Report(models.Model):
     description = models.TextField(_("description"), max_length=4000)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
+    cell = models.BigIntegerField(null=True, blank=True, editable=False)
     address = models.CharField(_("address or landmark"), max_length=300, blank=True)
     district = models.ForeignKey(
         "geo.District", models.PROTECT, related_name="reports", verbose_name=_("district")
@@ -148,6 +164,7 @@ class Report(models.Model):
             models.Index(fields=["district", "status", "created"], name="report_district_status"),
             models.Index(fields=["responsible", "status"], name="report_responsible_status"),
             models.Index(fields=["lat", "lon"], name="report_latlon"),
+            models.Index(fields=["cell", "created"], name="report_cell_created"),
             models.Index(fields=["status", "deadline"], name="report_status_deadline"),
         ]
         constraints = [
@@ -166,6 +183,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_code} {self.summary}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.cell = grid_cell(self.lat, self.lon)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.code])
@@ -346,3 +367,42 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class DuplicateSuggestion(models.Model):
+    """A probable duplicate found by Ruam, for staff to confirm or dismiss (never merged
+    silently)."""
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("suggested")
+        CONFIRMED = "confirmed", _("confirmed")
+        DISMISSED = "dismissed", _("dismissed")
+
+    report = models.ForeignKey(
+        Report, models.CASCADE, related_name="duplicate_suggestions", verbose_name=_("report")
+    )
+    original = models.ForeignKey(
+        Report, models.CASCADE, related_name="+", verbose_name=_("probable original")
+    )
+    score = models.FloatField(_("score"))
+    text_similarity = models.FloatField(_("text similarity"))
+    distance_m = models.FloatField(_("distance (m)"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.SUGGESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "original"], name="duplicate_pair")
+        ]
+        verbose_name = _("probable duplicate")
+        verbose_name_plural = _("probable duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.report.display_code} ~ {self.original.display_code} ({self.score:.2f})"

@@ -230,6 +230,7 @@ def submit_report(
                     scope=idempotency_scope, key=idempotency_key, report=report
                 )
             tasks.after_commit(tasks.notify_new_report, report.pk)
+            tasks.after_commit(tasks.find_duplicates, report.pk)
             search_index.index_reports([report])
     except IntegrityError:
         # Two identical submissions raced; the other one won. Answer with its report.

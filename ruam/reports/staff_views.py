@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from ruam.bodies.models import Body
 from ruam.core.errors import InvalidInput, NotAllowed
 from ruam.framework.models import Category
 from ruam.geo.models import Subdistrict
-from ruam.reports import services
+from ruam.reports import duplicates, services
 from ruam.reports.forms import BulkForm, StaffActionForm, read_files
 from ruam.reports.models import Report, normalise_code
 from ruam.reports.rules import can_handle
@@ -135,10 +135,33 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
                 "actor", "actor_body", "target_body"
             ).prefetch_related("photos"),
             "photos": report.photos.all(),
+            "suggestions": report.duplicate_suggestions.filter(state="suggested")
+            .select_related("original")
+            .order_by("-score"),
             "contact_visible": True,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def decide_duplicate(request: HttpRequest, code: str, pk: int, decision: str) -> HttpResponse:
+    report = get_report(code)
+    if not can_handle(request.user, report):
+        raise PermissionDenied(both(services.M.NOT_STAFF))
+    suggestion = report.duplicate_suggestions.filter(pk=pk).first()
+    if suggestion is None:
+        raise Http404
+    try:
+        if decision == "confirm":
+            duplicates.confirm(suggestion, actor=request.user)
+        else:
+            duplicates.dismiss(suggestion, actor=request.user)
+    except InvalidInput as exc:
+        for message in exc.errors.values():
+            messages.error(request, both(message))
+    return redirect("reports:staff", code=report.code)
 
 
 @login_required

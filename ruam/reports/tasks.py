@@ -134,3 +134,11 @@ def notify_overdue() -> int:
         sent += deliver(_body_recipients([body_id]), message)
     Report.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified=now)
     return sent
+
+
+@task()
+def find_duplicates(report_id: int) -> int:
+    from ruam.reports.duplicates import suggest
+
+    report = Report.objects.filter(pk=report_id).prefetch_related("categories").first()
+    return len(suggest(report)) if report is not None else 0

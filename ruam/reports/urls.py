@@ -16,4 +16,9 @@ urlpatterns = [
     path("inbox/", staff_views.inbox_view, name="inbox"),
     path("inbox/bulk/", staff_views.bulk, name="bulk"),
     path("inbox/<str:code>/", staff_views.staff_report, name="staff"),
+    path(
+        "inbox/<str:code>/duplicates/<int:pk>/<str:decision>/",
+        staff_views.decide_duplicate,
+        name="duplicate",
+    ),
 ]

@@ -1,0 +1,161 @@
+"""Probable duplicates: the same problem reported again nearby, soon after.
+
+Candidates for a report are *open* reports of the same or a related category, within 250 m
+(looked up by grid cell, not by scanning the table) and 30 days before it. Each is scored by how
+alike the words are (Jaccard overlap of the segmented words the search index keeps) and how
+close it is; those above the threshold are stored as suggestions for staff to confirm or
+dismiss. Nothing is ever merged without a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from ruam.reports.models import DuplicateSuggestion, Report, neighbour_cells
+from ruam.reports.selectors import distance_m
+from ruam.reports.statuses import OPEN
+from ruam.search.models import SearchEntry
+
+RADIUS_M = 250
+WINDOW_DAYS = 30
+THRESHOLD = 0.5
+TEXT_WEIGHT = 0.7
+
+# Categories that describe the same problem from different sides.
+RELATED = [
+    {"น้ำท่วม", "ท่อระบายน้ำ", "คลอง"},
+    {"ถนน", "ทางเท้า", "สะพาน"},
+    {"แสงสว่าง", "สายไฟ"},
+    {"ความสะอาด", "กีดขวาง", "ป้าย"},
+    {"จราจร", "ป้ายจราจร", "การเดินทาง"},
+    {"ความปลอดภัย", "คนจรจัด", "สัตว์จรจัด"},
+]
+
+
+def related_names(names: Iterable[str]) -> set[str]:
+    names = set(names)
+    out = set(names)
+    for group in RELATED:
+        if names & group:
+            out |= group
+    return out
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    original: Report
+    distance_m: float
+    text_similarity: float
+    score: float
+
+
+def _words(report_ids: list[int]) -> dict[int, set[str]]:
+    return {
+        object_id: set(words.split())
+        for object_id, words in SearchEntry.objects.filter(
+            kind=SearchEntry.Kind.REPORT, object_id__in=report_ids
+        ).values_list("object_id", "words")
+    }
+
+
+def candidates(report: Report, *, limit: int = 5) -> list[Candidate]:
+    if report.lat is None or report.lon is None:
+        return []
+    names = [c.name_th for c in report.categories.all()]
+    qs = (
+        Report.objects.filter(
+            cell__in=neighbour_cells(report.lat, report.lon),
+            created__gte=report.created - dt.timedelta(days=WINDOW_DAYS),
+            created__lte=report.created,
+            status__in=OPEN,
+        )
+        .exclude(pk=report.pk)
+        .only("pk", "code", "lat", "lon", "created", "description", "status")
+    )
+    if names:
+        qs = qs.filter(categories__name_th__in=related_names(names)).distinct()
+    nearby = [
+        (other, d)
+        for other in qs[:200]
+        if (d := distance_m(report.lat, report.lon, other.lat, other.lon)) <= RADIUS_M
+    ]
+    if not nearby:
+        return []
+    words = _words([report.pk] + [other.pk for other, _ in nearby])
+    mine = words.get(report.pk, set())
+    found = []
+    for other, d in nearby:
+        text = jaccard(mine, words.get(other.pk, set()))
+        score = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * (1 - d / RADIUS_M)
+        found.append(Candidate(other, d, text, score))
+    found.sort(key=lambda c: -c.score)
+    return found[:limit]
+
+
+def suggest(report: Report, *, threshold: float = THRESHOLD) -> list[DuplicateSuggestion]:
+    """Store the candidates above the threshold (again: unchanged pairs are kept as they are)."""
+    made = []
+    for c in candidates(report):
+        if c.score < threshold:
+            continue
+        suggestion, _ = DuplicateSuggestion.objects.get_or_create(
+            report=report,
+            original=c.original,
+            defaults={
+                "score": c.score,
+                "text_similarity": c.text_similarity,
+                "distance_m": c.distance_m,
+            },
+        )
+        made.append(suggestion)
+    return made
+
+
+def suggest_for_recent(*, days: int = WINDOW_DAYS, district: str | None = None) -> int:
+    """Find suggestions for open reports of the last ``days`` (after an import, or nightly)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    qs = Report.objects.filter(status__in=OPEN, created__gte=since, lat__isnull=False)
+    if district:
+        qs = qs.filter(district_id=district)
+    count = 0
+    for report in qs.prefetch_related("categories").iterator(chunk_size=500):
+        count += len(suggest(report))
+    return count
+
+
+@transaction.atomic
+def dismiss(suggestion: DuplicateSuggestion, *, actor) -> None:
+    suggestion.state = DuplicateSuggestion.State.DISMISSED
+    suggestion.decided_by = actor
+    suggestion.decided = timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided"])
+
+
+def confirm(suggestion: DuplicateSuggestion, *, actor) -> None:
+    """Staff agree: the report becomes a duplicate of the original (through the status rules)."""
+    from ruam.reports import services
+
+    with transaction.atomic():
+        services.change_status(
+            suggestion.report,
+            actor=actor,
+            to="duplicate",
+            note=f"ซ้ำกับ {suggestion.original.display_code} / duplicate of "
+            f"{suggestion.original.display_code}",
+            duplicate_of=suggestion.original,
+        )
+        suggestion.state = DuplicateSuggestion.State.CONFIRMED
+        suggestion.decided_by = actor
+        suggestion.decided = timezone.now()
+        suggestion.save(update_fields=["state", "decided_by", "decided"])

@@ -1,0 +1,93 @@
+"""Probable duplicates: found nearby and recent, scored by words, confirmed by a person."""
+
+import datetime as dt
+
+import pytest
+
+from ruam.bodies.models import Role
+from ruam.reports import duplicates, services
+from ruam.reports.models import Channel, DuplicateSuggestion, Report, grid_cell
+from ruam.reports.statuses import Status
+
+pytestmark = pytest.mark.django_db
+
+HERE = (13.8596, 100.7046)
+
+
+def report(text, lat=HERE[0], lon=HERE[1], categories=("น้ำท่วม",)):
+    return services.submit_report(
+        description=text, channel=Channel.WEB, lat=lat, lon=lon, categories=list(categories)
+    ).report
+
+
+def test_reports_carry_their_grid_cell():
+    r = report("น้ำท่วมขังหน้าซอย")
+    assert r.cell == grid_cell(*HERE)
+
+
+def test_the_same_problem_nearby_is_suggested():
+    first = report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")
+    second = report("น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้เลย", lat=HERE[0] + 0.0005)  # ~55 m
+    found = duplicates.candidates(second)
+    assert found and found[0].original == first
+    assert 40 < found[0].distance_m < 70
+    made = duplicates.suggest(second)
+    assert [s.original for s in made] == [first]
+
+
+def test_far_away_other_kind_or_old_reports_are_not_candidates():
+    near_text = "น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้"
+    far = report(near_text, lat=HERE[0] + 0.004)  # ~440 m
+    other_kind = report(near_text, categories=("แสงสว่าง",))
+    old = report(near_text)
+    Report.objects.filter(pk=old.pk).update(created=old.created - dt.timedelta(days=40))
+    new = report(near_text)
+    originals = {c.original.pk for c in duplicates.candidates(new)}
+    assert far.pk not in originals and other_kind.pk not in originals and old.pk not in originals
+
+
+def test_related_categories_count():
+    drain = report("ท่อระบายน้ำอุดตัน น้ำท่วมขัง", categories=("ท่อระบายน้ำ",))
+    flood = report("น้ำท่วมขังเพราะท่อระบายน้ำอุดตัน")
+    assert drain.pk in {c.original.pk for c in duplicates.candidates(flood)}
+
+
+def test_different_words_score_low():
+    report("น้ำท่วมขังหน้าซอย")
+    other = report("ต้องการให้ขุดลอกคูน้ำด้านหลังตลาดสด")
+    assert duplicates.suggest(other) == []
+
+
+def test_staff_confirm_makes_it_a_duplicate(seat):
+    official = seat("division-1046-works", Role.OFFICIAL)
+    first = report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")
+    second = report("น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้")
+    [suggestion] = duplicates.suggest(second)
+    duplicates.confirm(suggestion, actor=official)
+    second.refresh_from_db()
+    assert second.status == Status.DUPLICATE and second.duplicate_of == first
+    assert DuplicateSuggestion.objects.get().state == "confirmed"
+
+
+def test_staff_page_lists_and_dismisses(client, seat):
+    official = seat("division-1046-works", Role.OFFICIAL)
+    report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")
+    second = report("น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้")
+    [suggestion] = duplicates.suggest(second)
+    client.force_login(official)
+    assert (
+        "Probable duplicates" in client.get(f"/inbox/{second.code}/").content.decode()
+        or "เรื่องที่อาจซ้ำ" in client.get(f"/inbox/{second.code}/").content.decode()
+    )
+    client.post(f"/inbox/{second.code}/duplicates/{suggestion.pk}/dismiss/")
+    suggestion.refresh_from_db()
+    assert suggestion.state == "dismissed"
+    second.refresh_from_db()
+    assert second.status == Status.WAITING
+
+
+def test_duplicates_are_found_in_the_background(django_capture_on_commit_callbacks):
+    report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = report("น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้")
+    assert DuplicateSuggestion.objects.filter(report=second).count() == 1
