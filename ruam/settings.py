@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ruam.bodies",
     "ruam.reports",
     "ruam.search",
+    "ruam.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

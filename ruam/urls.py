@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("ruam.reports.urls")),
     path("", include("ruam.accounts.urls")),
     path("", include("ruam.search.urls")),
+    path("", include("ruam.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

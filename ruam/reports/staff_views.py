@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from ruam.bodies.models import Body
 from ruam.core.errors import InvalidInput, NotAllowed
 from ruam.framework.models import Category
-from ruam.geo.models import Subdistrict
+from ruam.geo.models import District, Subdistrict
 from ruam.reports import duplicates, services
 from ruam.reports.forms import BulkForm, StaffActionForm, read_files
 from ruam.reports.models import Report, normalise_code
@@ -67,6 +67,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": VIEWS,
             "subdistricts": Subdistrict.objects.filter(district_id__in=districts),
+            "districts": District.objects.filter(code__in=districts),
             "categories": Category.objects.filter(is_active=True),
             "statuses": Status.choices,
             "bulk_form": BulkForm(),

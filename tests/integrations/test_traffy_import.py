@@ -280,10 +280,7 @@ def test_reports_are_placed_routed_and_dated_like_the_tickets(dump):
     created = dt.datetime(2022, 5, 29, 10, 9, 47, 307077, tzinfo=dt.UTC)
     assert first.created == created == first.status_changed
     road = Category.objects.get(name_th="ถนน")
-    assert list(first.categories.order_by("name_th").values_list("name_th", flat=True)) == [
-        "ทางเท้า",
-        "ถนน",
-    ]
+    assert set(first.categories.values_list("name_th", flat=True)) == {"ถนน", "ทางเท้า"}
     assert first.area_id == road.area_id
     expected = route(road, "1039")
     office = Body.objects.get(kind=Body.Kind.DISTRICT_OFFICE, district_id="1039")

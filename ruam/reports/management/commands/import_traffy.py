@@ -1,4 +1,6 @@
-"""ruam import-traffy PATH… : Traffy Fondue's public dump (.csv or .csv.gz) → reports.
+"""ruam import-traffy PATH… [--rejects FILE] [--batch-size N] [--writers N] [--no-progress]
+
+Traffy Fondue's public dump (.csv or .csv.gz) → reports.
 
 Idempotent and restartable (see ``ruam/integrations/traffy/importer.py`` and docs/IMPORT.md).
 """
@@ -9,8 +11,12 @@ import signal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from ruam.integrations.traffy.importer import DEFAULT_BATCH_SIZE, ImportFailed, TraffyImporter
+
+# Two writers keep PostgreSQL busy on both cores of a small machine (docs/IMPORT.md).
+AUTO_WRITERS = 2
 
 
 class _Terminated(KeyboardInterrupt):
@@ -44,6 +50,14 @@ class Command(BaseCommand):
             help=f"Rows per transaction (default {DEFAULT_BATCH_SIZE:,}).",
         )
         parser.add_argument(
+            "--writers",
+            type=int,
+            metavar="N",
+            help="Threads writing batches while the next are read, each with its own database "
+            f"connection (PostgreSQL only). Default: {AUTO_WRITERS} on PostgreSQL, else 0 "
+            "(write in the reading thread).",
+        )
+        parser.add_argument(
             "--no-progress", action="store_true", help="No progress line on stderr."
         )
 
@@ -54,6 +68,7 @@ class Command(BaseCommand):
         rejects: Path | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         no_progress: bool = False,
+        writers: int | None = None,
         verbosity: int = 1,
         **options,
     ):
@@ -62,8 +77,11 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
+        if writers is None:
+            writers = AUTO_WRITERS if connection.vendor == "postgresql" else 0
         importer = TraffyImporter(
             batch_size=batch_size,
+            writers=writers,
             rejects_path=rejects,
             progress=not no_progress and verbosity > 0,
             progress_stream=getattr(self.stderr, "_out", None),
