@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ruam.framework",
     "ruam.bodies",
     "ruam.reports",
+    "ruam.issues",
     "ruam.search",
     "ruam.insights",
     "django.contrib.admin",

@@ -54,6 +54,8 @@ from ruam.reports.models import CODE_ALPHABET, CODE_LENGTH, Channel, Report, Rep
 from ruam.reports.statuses import TRAFFY_STATES
 
 NOTE = "นำเข้าจาก Traffy Fondue / imported from Traffy Fondue"
+# Traffy's Thai state → Ruam's status, as plain strings for the database driver.
+STATES = {state: str(status) for state, status in TRAFFY_STATES.items()}
 CREATED = ReportEvent.Kind.CREATED.value
 STATUS = ReportEvent.Kind.STATUS.value
 DEFAULT_BATCH_SIZE = 2000
@@ -467,7 +469,7 @@ class TraffyImporter:
             for path in paths:
                 with DumpFile(path) as dump:
                     try:
-                        parser = RowParser(dump.header, TRAFFY_STATES)
+                        parser = RowParser(dump.header, STATES)
                     except DumpFormatError as exc:
                         raise ImportFailed(f"{path}: {exc}") from exc
                     items: list[Ticket | Rejected] = []

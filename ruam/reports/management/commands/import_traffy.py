@@ -34,7 +34,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            type=Path,
+            metavar="PATH",
+            help="Traffy dump files (.csv or .csv.gz).",
+        )
         parser.add_argument(
             "--rejects",
             type=Path,
@@ -77,6 +83,8 @@ class Command(BaseCommand):
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}")
+        if rejects and not rejects.parent.is_dir():
+            raise CommandError(f"No such folder for --rejects: {rejects.parent}")
         if writers is None:
             writers = AUTO_WRITERS if connection.vendor == "postgresql" else 0
         importer = TraffyImporter(

@@ -1,0 +1,244 @@
+"""Every change of a committee issue: validate, write, record on its timeline, tell followers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ruam.bodies.models import Body
+from ruam.bodies.services import committee_code
+from ruam.core.errors import Bilingual as B
+from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.framework.models import Area, PlanItem
+from ruam.issues.models import Comment, Follower, Issue, IssueEvent, Support
+from ruam.issues.statuses import NEEDS_REASON, TRANSITIONS, IssueStatus
+from ruam.reports.models import Report
+
+TITLE_REQUIRED = B("โปรดตั้งชื่อประเด็น", "Please give the issue a title.")
+TITLE_TOO_LONG = B("ชื่อประเด็นยาวเกิน 200 ตัวอักษร", "The title is longer than 200 characters.")
+DESCRIPTION_REQUIRED = B("โปรดอธิบายประเด็น", "Please describe the issue.")
+DESCRIPTION_TOO_LONG = B(
+    "คำอธิบายยาวเกิน 8,000 ตัวอักษร", "The description is longer than 8,000 characters."
+)
+KIND_INVALID = B("โปรดเลือกประเภทประเด็น", "Please choose the kind of issue.")
+MOVE_NOT_ALLOWED = B("เปลี่ยนสถานะเช่นนี้ไม่ได้", "This change of status is not possible.")
+REASON_REQUIRED = B("โปรดระบุเหตุผล", "Please give a reason.")
+NOT_MEMBER = B(
+    "เฉพาะคณะขับเคลื่อนของเขตนี้เท่านั้นที่ทำรายการนี้ได้",
+    "Only this district's committee members can do that.",
+)
+SIGN_IN = B("โปรดเข้าสู่ระบบก่อน", "Please sign in first.")
+COMMENT_REQUIRED = B("โปรดพิมพ์ความคิดเห็น", "Please write a comment.")
+COMMENT_TOO_LONG = B("ความคิดเห็นยาวเกิน 4,000 ตัวอักษร", "The comment is longer than 4,000 characters.")
+ALREADY_SUPPORTED = B("คุณสนับสนุนประเด็นนี้แล้ว", "You already support this issue.")
+NOT_SUPPORTED = B("คุณยังไม่ได้สนับสนุนประเด็นนี้", "You do not support this issue.")
+REPORT_OTHER_DISTRICT = B(
+    "เรื่องแจ้งนี้อยู่นอกเขตของประเด็น", "This report is outside the issue's district."
+)
+
+
+def _check_text(errors: dict, title: str, description: str, kind: str) -> None:
+    if not title:
+        errors["title"] = TITLE_REQUIRED
+    elif len(title) > 200:
+        errors["title"] = TITLE_TOO_LONG
+    if not description:
+        errors["description"] = DESCRIPTION_REQUIRED
+    elif len(description) > 8000:
+        errors["description"] = DESCRIPTION_TOO_LONG
+    if kind not in Issue.Kind.values:
+        errors["kind"] = KIND_INVALID
+
+
+def _event(issue: Issue, kind: str, actor=None, **values) -> IssueEvent:
+    return IssueEvent.objects.create(
+        issue=issue,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+
+
+@transaction.atomic
+def create_issue(
+    *,
+    actor,
+    district_code: str,
+    title: str,
+    description: str,
+    kind: str,
+    area: Area | None = None,
+    plan_items: Iterable[PlanItem] = (),
+    reports: Iterable[Report] = (),
+    lat: float | None = None,
+    lon: float | None = None,
+    place: str = "",
+    source: str | None = None,
+) -> Issue:
+    """A member creates an issue; a resident proposes one (status เสนอ either way)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(SIGN_IN)
+    member = actor.has_perm("ruam.create_issue", district_code)
+    title, description = (title or "").strip(), (description or "").strip()
+    errors: dict = {}
+    _check_text(errors, title, description, kind)
+    reports = list(reports)
+    if any(r.district_id != district_code for r in reports):
+        errors["reports"] = REPORT_OTHER_DISTRICT
+    if errors:
+        raise InvalidInput(errors)
+    issue = Issue.objects.create(
+        body=Body.objects.get(code=committee_code(district_code)),
+        district_id=district_code,
+        kind=kind,
+        title=title,
+        description=description,
+        area=area,
+        lat=lat,
+        lon=lon,
+        place=place.strip()[:300],
+        source=source or (Issue.Source.MEMBER if member else Issue.Source.RESIDENT),
+        proposer=actor,
+    )
+    issue.plan_items.set(list(plan_items))
+    _event(issue, IssueEvent.Kind.CREATED, actor, to_status=issue.status)
+    for report in reports:
+        _link(issue, report, actor)
+    Follower.objects.get_or_create(issue=issue, user=actor)
+    return issue
+
+
+def _link(issue: Issue, report: Report, actor) -> None:
+    issue.reports.add(report)
+    _event(issue, IssueEvent.Kind.REPORT_LINKED, actor, report=report)
+
+
+def _require_member(actor, issue: Issue) -> None:
+    target = issue.district_id or issue.body
+    if not (
+        getattr(actor, "is_authenticated", False)
+        and (actor.has_perm("ruam.create_issue", target) or _sits_in(actor, issue.body))
+    ):
+        raise NotAllowed(NOT_MEMBER)
+
+
+def _sits_in(actor, body: Body) -> bool:
+    from ruam.bodies.predicates import seats
+
+    return any(seat.body == body.pk for seat in seats(actor))
+
+
+@transaction.atomic
+def link_reports(issue: Issue, *, actor, reports: Iterable[Report]) -> int:
+    _require_member(actor, issue)
+    reports = [r for r in reports if not issue.reports.filter(pk=r.pk).exists()]
+    if issue.district_id and any(r.district_id != issue.district_id for r in reports):
+        raise InvalidInput({"reports": REPORT_OTHER_DISTRICT})
+    for report in reports:
+        _link(issue, report, actor)
+    return len(reports)
+
+
+@transaction.atomic
+def change_status(
+    issue: Issue,
+    *,
+    actor,
+    to: str,
+    note: str = "",
+    meeting_id: int | None = None,
+    escalate_to: Body | None = None,
+) -> IssueEvent:
+    _require_member(actor, issue)
+    note = (note or "").strip()
+    errors: dict = {}
+    locked = Issue.objects.select_for_update().get(pk=issue.pk)
+    if to not in TRANSITIONS.get(locked.status, set()):
+        errors["status"] = MOVE_NOT_ALLOWED
+    if to in NEEDS_REASON and not note:
+        errors["note"] = REASON_REQUIRED
+    if errors:
+        raise InvalidInput(errors)
+    event = _event(
+        locked,
+        IssueEvent.Kind.STATUS,
+        actor,
+        from_status=locked.status,
+        to_status=to,
+        note=note,
+        meeting_id=meeting_id,
+    )
+    locked.status = to
+    if to in NEEDS_REASON:
+        locked.status_note = note
+    if to == IssueStatus.ESCALATED:
+        locked.escalated_to = (
+            escalate_to
+            or Body.objects.filter(
+                kind=Body.Kind.GROUP_MEETING, group_id=locked.body.group_id
+            ).first()
+        )
+    locked.save()
+    issue.status, issue.status_note, issue.escalated_to = (
+        locked.status,
+        locked.status_note,
+        locked.escalated_to,
+    )
+    return event
+
+
+def support(issue: Issue, *, user) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(SIGN_IN)
+    try:
+        with transaction.atomic():
+            Support.objects.create(issue=issue, user=user)
+            Issue.objects.filter(pk=issue.pk).update(support_count=F("support_count") + 1)
+            Follower.objects.get_or_create(issue=issue, user=user)
+    except IntegrityError:
+        raise InvalidInput({"support": ALREADY_SUPPORTED}) from None
+
+
+@transaction.atomic
+def withdraw_support(issue: Issue, *, user) -> None:
+    deleted, _ = Support.objects.filter(issue=issue, user=user).delete()
+    if not deleted:
+        raise InvalidInput({"support": NOT_SUPPORTED})
+    Issue.objects.filter(pk=issue.pk).update(support_count=F("support_count") - 1)
+
+
+def comment(issue: Issue, *, author, text: str) -> Comment:
+    if not getattr(author, "is_authenticated", False):
+        raise NotAllowed(SIGN_IN)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput({"text": COMMENT_REQUIRED})
+    if len(text) > 4000:
+        raise InvalidInput({"text": COMMENT_TOO_LONG})
+    with transaction.atomic():
+        made = Comment.objects.create(issue=issue, author=author, text=text)
+        Follower.objects.get_or_create(issue=issue, user=author)
+    return made
+
+
+@transaction.atomic
+def hide_comment(item: Comment, *, actor, reason: str) -> None:
+    """Moderation: the comment leaves the page; its text stays, for the audit trail."""
+    _require_member(actor, item.issue)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": REASON_REQUIRED})
+    item.hidden, item.hidden_reason, item.hidden_by = True, reason[:300], actor
+    item.hidden_at = timezone.now()
+    item.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
+    _event(item.issue, IssueEvent.Kind.COMMENT_HIDDEN, actor, note=reason)
+
+
+def follow(issue: Issue, *, user, on: bool = True) -> None:
+    if on:
+        Follower.objects.get_or_create(issue=issue, user=user)
+    else:
+        Follower.objects.filter(issue=issue, user=user).delete()

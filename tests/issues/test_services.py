@@ -1,0 +1,114 @@
+"""Committee issues: proposing, creating, the lifecycle, support, comments and moderation."""
+
+import pytest
+
+from ruam.bodies.models import Role
+from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.issues import services
+from ruam.issues.models import Issue, IssueEvent
+from ruam.issues.statuses import IssueStatus as S
+from ruam.reports import services as reports
+from ruam.reports.models import Channel
+
+pytestmark = pytest.mark.django_db
+
+
+def new_issue(actor, **extra):
+    values = {
+        "district_code": "1046",
+        "title": "น้ำท่วมซ้ำซากซอยวัด",
+        "description": "มีเรื่องแจ้งน้ำท่วมซ้ำหลายครั้ง",
+        "kind": "problem",
+    }
+    values.update(extra)
+    return services.create_issue(actor=actor, **values)
+
+
+def test_a_member_creates_and_a_resident_proposes(seat, make_user):
+    member = seat("committee-1046", Role.MEMBER)
+    issue = new_issue(member)
+    assert issue.status == S.PROPOSED and issue.source == "member"
+    assert issue.body.code == "committee-1046"
+    resident_issue = new_issue(make_user())
+    assert resident_issue.source == "resident"
+    assert issue.events.get().kind == IssueEvent.Kind.CREATED
+
+
+def test_bad_input_is_refused_and_nothing_written(seat):
+    member = seat("committee-1046", Role.MEMBER)
+    with pytest.raises(InvalidInput) as caught:
+        new_issue(member, title="", description="", kind="x")
+    assert set(caught.value.errors) == {"title", "description", "kind"}
+    assert Issue.objects.count() == 0
+
+
+def test_linked_reports_must_be_in_the_district(seat):
+    member = seat("committee-1046", Role.MEMBER)
+    here = reports.submit_report(
+        description="น้ำท่วม", channel=Channel.WEB, lat=13.8596, lon=100.7046
+    ).report
+    there = reports.submit_report(
+        description="น้ำท่วม", channel=Channel.WEB, lat=13.7553, lon=100.4930
+    ).report
+    issue = new_issue(member, reports=[here])
+    assert list(issue.reports.all()) == [here]
+    with pytest.raises(InvalidInput):
+        services.link_reports(issue, actor=member, reports=[there])
+
+
+def test_the_lifecycle_follows_the_table(seat):
+    member = seat("committee-1046", Role.MEMBER)
+    issue = new_issue(member)
+    for status in [S.SCREENING, S.ON_AGENDA, S.RESOLVED, S.IN_PROGRESS, S.DONE, S.VERIFIED]:
+        services.change_status(issue, actor=member, to=status)
+    assert issue.status == S.VERIFIED
+    with pytest.raises(InvalidInput):
+        services.change_status(issue, actor=member, to=S.SCREENING)
+
+
+def test_declining_and_escalating_need_a_reason(seat):
+    member = seat("committee-1046", Role.MEMBER)
+    issue = new_issue(member)
+    with pytest.raises(InvalidInput):
+        services.change_status(issue, actor=member, to=S.DECLINED)
+    services.change_status(issue, actor=member, to=S.ESCALATED, note="เกินอำนาจเขต ต้องใช้งบกลุ่มเขต")
+    assert issue.escalated_to.code == "group-4"
+
+
+def test_only_the_districts_members_move_an_issue(seat, make_user):
+    issue = new_issue(seat("committee-1046", Role.MEMBER))
+    for outsider in [
+        make_user(),
+        seat("committee-1001", Role.CHAIR),
+        seat("division-1046-works", Role.OFFICIAL),
+    ]:
+        with pytest.raises(NotAllowed):
+            services.change_status(issue, actor=outsider, to=S.SCREENING)
+
+
+def test_support_once_and_withdraw(seat, make_user):
+    issue = new_issue(seat("committee-1046", Role.MEMBER))
+    resident = make_user()
+    services.support(issue, user=resident)
+    with pytest.raises(InvalidInput):
+        services.support(issue, user=resident)
+    issue.refresh_from_db()
+    assert issue.support_count == 1
+    services.withdraw_support(issue, user=resident)
+    issue.refresh_from_db()
+    assert issue.support_count == 0
+
+
+def test_hidden_comments_keep_their_text(seat, make_user):
+    member = seat("committee-1046", Role.MEMBER)
+    issue = new_issue(member)
+    resident = make_user()
+    item = services.comment(issue, author=resident, text="ข้อความไม่สุภาพ")
+    with pytest.raises(NotAllowed):
+        services.hide_comment(item, actor=resident, reason="x")
+    with pytest.raises(InvalidInput):
+        services.hide_comment(item, actor=member, reason="")
+    services.hide_comment(item, actor=member, reason="ใช้ถ้อยคำไม่สุภาพ")
+    item.refresh_from_db()
+    assert item.hidden and item.text == "ข้อความไม่สุภาพ"
+    assert issue.events.filter(kind=IssueEvent.Kind.COMMENT_HIDDEN).exists()
