@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ruam.framework.models import Area
+from ruam.issues.models import Issue
+
+
+class IssueForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Issue.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.all(), required=False)
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    reports = forms.CharField(
+        label=_("Tracking codes of related reports (optional)"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

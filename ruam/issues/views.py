@@ -1,0 +1,163 @@
+"""Committee issues on the public site: the district's list, one issue, propose, support."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.geo.models import District
+from ruam.issues import services
+from ruam.issues.forms import CommentForm, IssueForm
+from ruam.issues.models import Issue
+from ruam.issues.statuses import TRANSITIONS, IssueStatus
+from ruam.reports.models import Report, normalise_code
+from ruam.reports.views import add_errors, both
+
+
+def district_issues(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District, code=code)
+    qs = Issue.objects.filter(district=district).select_related("area")
+    status = request.GET.get("status", "")
+    if status in IssueStatus.values:
+        qs = qs.filter(status=status)
+    order = "-support_count" if request.GET.get("order") == "support" else "-created"
+    page = Paginator(qs.order_by(order, "-pk"), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "issues/list.html",
+        {
+            "district": district,
+            "page": page,
+            "statuses": IssueStatus.choices,
+            "status": status,
+            "can_create": request.user.is_authenticated,
+        },
+    )
+
+
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_object_or_404(Issue.objects.select_related("district", "area", "body"), pk=pk)
+    member = request.user.is_authenticated and request.user.has_perm(
+        "ruam.create_issue", issue.district_id or issue.body
+    )
+    supported = request.user.is_authenticated and issue.supports.filter(user=request.user).exists()
+    return render(
+        request,
+        "issues/detail.html",
+        {
+            "issue": issue,
+            "events": issue.events.select_related("report"),
+            "comments": issue.comments.filter(hidden=False).select_related("author"),
+            "reports": issue.reports.select_related("district"),
+            "plan_items": issue.plan_items.select_related("kind"),
+            "member": member,
+            "supported": supported,
+            "moves": [(s, IssueStatus(s).label) for s in TRANSITIONS.get(issue.status, [])]
+            if member
+            else [],
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+@login_required
+def issue_new(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District, code=code)
+    codes = request.GET.get("reports", "") or request.POST.get("reports", "")
+    linked = list(
+        Report.objects.filter(code__in=[normalise_code(c) for c in codes.split(",") if c.strip()])
+    )
+    form = IssueForm(request.POST or None, initial={"reports": codes})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issue = services.create_issue(
+                actor=request.user,
+                district_code=district.code,
+                title=data["title"],
+                description=data["description"],
+                kind=data["kind"],
+                area=data["area"],
+                place=data["place"],
+                reports=linked,
+                source=Issue.Source.HOTSPOT if request.GET.get("from") == "hotspot" else None,
+            )
+            return redirect(issue)
+        except InvalidInput as exc:
+            add_errors(form, exc)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "issues/new.html",
+        {"district": district, "form": form, "linked": linked},
+        status=status,
+    )
+
+
+def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
+    issue = get_object_or_404(Issue, pk=pk)
+    try:
+        action(issue)
+    except NotAllowed as exc:
+        raise PermissionDenied(both(exc.message)) from None
+    except InvalidInput as exc:
+        for message in exc.errors.values():
+            messages.error(request, both(message))
+    return redirect(issue)
+
+
+@login_required
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(issue):
+        if request.POST.get("withdraw"):
+            services.withdraw_support(issue, user=request.user)
+        else:
+            services.support(issue, user=request.user)
+            messages.success(request, _("Thank you for your support."))
+
+    return _act(request, pk, act)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda issue: services.comment(
+            issue, author=request.user, text=request.POST.get("text", "")
+        ),
+    )
+
+
+@login_required
+@require_POST
+def hide_comment(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    def act(issue):
+        item = get_object_or_404(issue.comments, pk=comment_pk)
+        services.hide_comment(item, actor=request.user, reason=request.POST.get("reason", ""))
+
+    return _act(request, pk, act)
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda issue: services.change_status(
+            issue,
+            actor=request.user,
+            to=request.POST.get("to", ""),
+            note=request.POST.get("note", ""),
+        ),
+    )
