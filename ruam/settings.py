@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ruam.bodies",
     "ruam.reports",
     "ruam.issues",
+    "ruam.meetings",
     "ruam.search",
     "ruam.insights",
     "django.contrib.admin",

@@ -15,6 +15,16 @@ from ruam.core.errors import InvalidInput, NotAllowed
 from ruam.framework.models import Area, PlanItem
 from ruam.issues.models import Comment, Follower, Issue, IssueEvent, Support
 from ruam.issues.statuses import NEEDS_REASON, TRANSITIONS, IssueStatus
+
+# Changes the residents behind an issue hear about.
+NOTIFY = {
+    IssueStatus.ON_AGENDA,
+    IssueStatus.RESOLVED,
+    IssueStatus.DONE,
+    IssueStatus.VERIFIED,
+    IssueStatus.DECLINED,
+    IssueStatus.ESCALATED,
+}
 from ruam.reports.models import Report
 
 TITLE_REQUIRED = B("โปรดตั้งชื่อประเด็น", "Please give the issue a title.")
@@ -182,6 +192,11 @@ def change_status(
             ).first()
         )
     locked.save()
+    if to in NOTIFY:
+        from ruam.issues import tasks
+        from ruam.reports.tasks import after_commit
+
+        after_commit(tasks.notify_issue_status, event.pk)
     issue.status, issue.status_note, issue.escalated_to = (
         locked.status,
         locked.status_note,

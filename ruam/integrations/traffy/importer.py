@@ -61,6 +61,7 @@ STATUS = ReportEvent.Kind.STATUS.value
 DEFAULT_BATCH_SIZE = 2000
 # After these batches (of a run that creates reports), ANALYZE the reports table (PostgreSQL).
 ANALYZE_AFTER = frozenset(4**i for i in range(12))
+SQLITE_CACHE_KIB = 256 * 1024
 DEFAULT_DEADLINE_DAYS = 15  # with no category, as for a native report (services._create)
 REJECTS_HEADER = ["line", "ticket_id", "reason", "detail", "file"]
 REPORT_FIELDS = [
@@ -98,19 +99,12 @@ EVENT_FIELDS = [
 EXISTING_FIELDS = [
     "id",
     "status",
-    "status_changed",
     "rating",
     "reopen_count",
     "external_after_photo_url",
 ]
-UPDATED_FIELDS = [
-    "status",
-    "status_changed",
-    "rating",
-    "reopen_count",
-    "external_after_photo_url",
-    "modified",
-]
+UPDATED_FIELDS = ["rating", "reopen_count", "external_after_photo_url", "modified"]
+MOVED_FIELDS = ["status", "status_changed", *UPDATED_FIELDS]
 
 
 class ImportFailed(Exception):
@@ -379,6 +373,7 @@ class TraffyImporter:
         self._seen: dict[str, int] = {}  # ticket_id → line of its first occurrence in this run
         self._routes: dict[tuple[int | None, str], _Route] = {}
         self._rejects_file: TextIO | None = None
+        self._sqlite_cache: int | None = None
         self._rejects_writer = None
 
     # -- setup --
@@ -461,6 +456,7 @@ class TraffyImporter:
             )
             self._rejects_writer = csv.writer(self._rejects_file)
             self._rejects_writer.writerow(REJECTS_HEADER)
+        self._tune_sqlite()
         threaded = self.writers > 0 and self.postgres and not connection.in_atomic_block
         writers = _Writers(self._commit, self.writers) if threaded else None
         submit = writers.submit if writers else self._commit
@@ -500,7 +496,22 @@ class TraffyImporter:
                 progress.finish(self.summary.rows_read, done_before)
             if self._rejects_file:
                 self._rejects_file.close()
+            self._tune_sqlite(restore=True)
         return self.summary
+
+    def _tune_sqlite(self, restore: bool = False) -> None:
+        """SQLite: a page cache big enough for the reports table's indexes while importing
+        (the default 2 MB made it re-read and re-write index pages: twice as slow)."""
+        if connection.vendor != "sqlite":
+            return
+        with connection.cursor() as cursor:
+            if restore:
+                if self._sqlite_cache is not None:
+                    cursor.execute(f"PRAGMA cache_size = {int(self._sqlite_cache)}")
+                return
+            cursor.execute("PRAGMA cache_size")
+            self._sqlite_cache = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
 
     def _prepare(self, file: str, items: list[Ticket | Rejected]) -> _Batch:
         """The checks that need more than one row: in Bangkok (per batch), first of its id."""
@@ -636,7 +647,7 @@ class TraffyImporter:
         return rows
 
     def _existing(self, ids: list[str]) -> dict[str, tuple]:
-        """ticket_id → (pk, status, status_changed, rating, reopen_count, after-photo URL)."""
+        """ticket_id → (pk, status, rating, reopen_count, after-photo URL)."""
         rows = self._select("external_id", ids, ["external_id", *EXISTING_FIELDS], True)
         return {row[0]: row[1:] for row in rows}
 
@@ -668,13 +679,14 @@ class TraffyImporter:
         created = self._create(new) if new else 0
         events = created
         updated = unchanged = changes = 0
-        changed_reports: list[Report] = []
+        changed: list[Report] = []  # rating, reopen count or after-photo
+        moved: list[Report] = []  # and status
         status_events: list[tuple] = []
         for ticket in tickets:
             old = existing.get(ticket.ticket_id)
             if old is None:
                 continue
-            pk, status, status_changed, rating, reopen_count, after_url = old
+            pk, status, rating, reopen_count, after_url = old
             new_after = ticket.after_photo_url or after_url
             if (
                 status == ticket.status
@@ -685,32 +697,34 @@ class TraffyImporter:
                 unchanged += 1
                 continue
             updated += 1
-            if status != ticket.status:
-                status_changed = ticket.last_activity or self.now
-                status_events.append(  # in the order of EVENT_FIELDS
-                    (
-                        pk,
-                        STATUS,
-                        status,
-                        ticket.status,
-                        NOTE,
-                        None,
-                        self.adapt_datetime(status_changed),
-                    )
-                )
-            changed_reports.append(
-                Report(
-                    pk=pk,
-                    status=ticket.status,
-                    status_changed=status_changed,
-                    rating=ticket.rating,
-                    reopen_count=ticket.reopen_count,
-                    external_after_photo_url=new_after,
-                    modified=self.now,
+            report = Report(
+                pk=pk,
+                status=ticket.status,
+                rating=ticket.rating,
+                reopen_count=ticket.reopen_count,
+                external_after_photo_url=new_after,
+                modified=self.now,
+            )
+            if status == ticket.status:
+                changed.append(report)
+                continue
+            report.status_changed = ticket.last_activity or self.now
+            moved.append(report)
+            status_events.append(  # in the order of EVENT_FIELDS
+                (
+                    pk,
+                    STATUS,
+                    status,
+                    ticket.status,
+                    NOTE,
+                    None,
+                    self.adapt_datetime(report.status_changed),
                 )
             )
-        if changed_reports:
-            Report.objects.bulk_update(changed_reports, UPDATED_FIELDS, batch_size=500)
+        if changed:
+            Report.objects.bulk_update(changed, UPDATED_FIELDS, batch_size=500)
+        if moved:
+            Report.objects.bulk_update(moved, MOVED_FIELDS, batch_size=500)
         if status_events:
             self.events_table.insert(status_events)
             changes = len(status_events)

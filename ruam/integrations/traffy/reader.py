@@ -154,6 +154,8 @@ def parse_labels(text: str) -> list[str]:
     text = text.strip()
     if text.startswith("{") and text.endswith("}"):
         text = text[1:-1]
+    if not text:
+        return []
     labels: list[str] = []
     for part in text.split(","):
         label = part.strip().strip('"').strip()
@@ -190,10 +192,17 @@ def parse_count(text: str) -> int:
 
 def clean_url(text: str) -> tuple[str, bool]:
     """An http(s) URL of at most 500 characters, else "" (and True: a value was dropped)."""
+    if not text:
+        return "", False
     text = text.strip()
     if not text:
         return "", False
-    if len(text) <= MAX_URL and text.startswith(("https://", "http://")) and " " not in text:
+    if (
+        len(text) <= MAX_URL
+        and text.startswith(("https://", "http://"))
+        and " " not in text
+        and "\x00" not in text
+    ):
         return text, False
     return "", True
 
@@ -223,21 +232,37 @@ class RowParser:
             raise DumpFormatError(f"missing column(s): {', '.join(missing)}")
         self.width = len(names)
         self.states = states
-        at = {name: i for i, name in reversed(list(enumerate(names)))}  # first wins
-        self._at = {name: at.get(name) for name in COLUMNS}
-
-    def _get(self, row: list[str], name: str) -> str:
-        i = self._at[name]
-        return "" if i is None else row[i]
+        at = {name: i for i, name in reversed(list(enumerate(names)))}  # the first one wins
+        # A column the file lacks reads as "": its index is one past the row, where parse()
+        # appends "" to rows of such a file.
+        self._pad = any(name not in at for name in COLUMNS)
+        self._index = tuple(at.get(name, self.width) for name in COLUMNS)
 
     def parse(self, line: int, row: list[str]) -> Ticket | Rejected:
-        get = self._get
+        (
+            i_id,
+            i_type,
+            _,
+            i_comment,
+            i_photo,
+            i_after,
+            i_coords,
+            i_address,
+            _,
+            _,
+            i_province,
+            i_timestamp,
+            i_state,
+            i_star,
+            i_reopen,
+            i_activity,
+        ) = self._index
         if len(row) != self.width:
-            first = row[self._at["ticket_id"]].strip() if self._at["ticket_id"] < len(row) else ""
-            return Rejected(
-                line, first[:MAX_TICKET_ID], MALFORMED_ROW, f"{len(row)} columns, not {self.width}"
-            )
-        ticket_id = get(row, "ticket_id").strip()
+            first = row[i_id].strip()[:MAX_TICKET_ID] if i_id < len(row) else ""
+            return Rejected(line, first, MALFORMED_ROW, f"{len(row)} fields, not {self.width}")
+        if self._pad:
+            row.append("")
+        ticket_id = _text(row[i_id])
         if not ticket_id:
             return Rejected(line, "", MISSING_TICKET_ID, "ticket_id is blank")
         if len(ticket_id) > MAX_TICKET_ID:
@@ -247,46 +272,46 @@ class RowParser:
                 MISSING_TICKET_ID,
                 f"ticket_id longer than {MAX_TICKET_ID} characters",
             )
-        description = _text(get(row, "comment"))
+        description = _text(row[i_comment])
         if not description:
             return Rejected(line, ticket_id, EMPTY_TEXT, "comment is blank")
-        coords = parse_coords(get(row, "coords"))
+        coords = parse_coords(row[i_coords])
         if isinstance(coords, str):
-            return Rejected(line, ticket_id, coords, repr(get(row, "coords"))[:200])
-        created = parse_timestamp(get(row, "timestamp"))
+            return Rejected(line, ticket_id, coords, repr(row[i_coords])[:200])
+        created = parse_timestamp(row[i_timestamp])
         if created is None:
-            return Rejected(line, ticket_id, BAD_TIMESTAMP, repr(get(row, "timestamp"))[:200])
-        state = get(row, "state").strip()
+            return Rejected(line, ticket_id, BAD_TIMESTAMP, repr(row[i_timestamp])[:200])
+        state = row[i_state].strip()
         status = self.states.get(state)
         if status is None:
             return Rejected(line, ticket_id, UNKNOWN_STATE, state[:200])
 
         description, truncated = clip(description, MAX_DESCRIPTION)
-        address, _ = clip(_text(get(row, "address")), MAX_ADDRESS)
-        photo, dropped_photo = clean_url(get(row, "photo"))
-        after, dropped_after = clean_url(get(row, "photo_after"))
-        raw_activity = get(row, "last_activity").strip()
+        address, _ = clip(_text(row[i_address]), MAX_ADDRESS)
+        photo, dropped_photo = clean_url(row[i_photo])
+        after, dropped_after = clean_url(row[i_after])
+        raw_activity = row[i_activity].strip()
         last_activity = parse_timestamp(raw_activity) if raw_activity else None
         return Ticket(
-            line=line,
-            ticket_id=ticket_id,
-            labels=parse_labels(get(row, "type")),
-            description=description,
-            lon=coords[0],
-            lat=coords[1],
-            address=address,
-            province=get(row, "province").strip(),
-            created=created,
-            last_activity=last_activity,
-            state=state,
-            status=status,
-            rating=parse_rating(get(row, "star")),
-            reopen_count=parse_count(get(row, "count_reopen")),
-            photo_url=photo,
-            after_photo_url=after,
-            truncated=truncated,
-            dropped_urls=dropped_photo + dropped_after,
-            bad_last_activity=bool(raw_activity) and last_activity is None,
+            line,
+            ticket_id,
+            parse_labels(row[i_type]),
+            description,
+            coords[0],
+            coords[1],
+            address,
+            row[i_province].strip(),
+            created,
+            last_activity,
+            state,
+            status,
+            parse_rating(row[i_star]),
+            parse_count(row[i_reopen]),
+            photo,
+            after,
+            truncated,
+            dropped_photo + dropped_after,
+            bool(raw_activity) and last_activity is None,
         )
 
 
