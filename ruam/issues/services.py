@@ -15,6 +15,7 @@ from ruam.core.errors import InvalidInput, NotAllowed
 from ruam.framework.models import Area, PlanItem
 from ruam.issues.models import Comment, Follower, Issue, IssueEvent, Support
 from ruam.issues.statuses import NEEDS_REASON, TRANSITIONS, IssueStatus
+from ruam.reports.models import Report
 
 # Changes the residents behind an issue hear about.
 NOTIFY = {
@@ -25,7 +26,6 @@ NOTIFY = {
     IssueStatus.DECLINED,
     IssueStatus.ESCALATED,
 }
-from ruam.reports.models import Report
 
 TITLE_REQUIRED = B("โปรดตั้งชื่อประเด็น", "Please give the issue a title.")
 TITLE_TOO_LONG = B("ชื่อประเด็นยาวเกิน 200 ตัวอักษร", "The title is longer than 200 characters.")
