@@ -61,7 +61,6 @@ STATUS = ReportEvent.Kind.STATUS.value
 DEFAULT_BATCH_SIZE = 2000
 # After these batches (of a run that creates reports), ANALYZE the reports table (PostgreSQL).
 ANALYZE_AFTER = frozenset(4**i for i in range(12))
-SQLITE_CACHE_KIB = 256 * 1024
 DEFAULT_DEADLINE_DAYS = 15  # with no category, as for a native report (services._create)
 REJECTS_HEADER = ["line", "ticket_id", "reason", "detail", "file"]
 REPORT_FIELDS = [
@@ -148,21 +147,21 @@ class ImportSummary:
         out = [
             f"Traffy import{' (INTERRUPTED)' if self.interrupted else ''}: "
             + ", ".join(self.files),
-            f"  rows read      {n(self.rows_read):>10}",
-            f"  created        {n(self.created):>10}",
-            f"  updated        {n(self.updated):>10}",
-            f"  unchanged      {n(self.unchanged):>10}",
-            f"  rejected       {n(self.rejected_total):>10}",
+            f"  {'rows read':<19}{n(self.rows_read):>10}",
+            f"  {'created':<19}{n(self.created):>10}",
+            f"  {'updated':<19}{n(self.updated):>10}",
+            f"  {'unchanged':<19}{n(self.unchanged):>10}",
+            f"  {'rejected':<19}{n(self.rejected_total):>10}",
         ]
         for reason in REASONS:
             if self.rejected.get(reason):
-                out.append(f"    {reason:<20} {n(self.rejected[reason]):>8}")
+                out.append(f"    {reason:<17}{n(self.rejected[reason]):>10}")
         check = "=" if self.accounted == self.rows_read else "≠"
         out.append(
             f"  created + updated + unchanged + rejected = {n(self.accounted)} {check} rows read"
         )
         out.append(
-            f"  events added   {n(self.events_created):>10}"
+            f"  {'events added':<19}{n(self.events_created):>10}"
             f"  (status changes: {n(self.status_changes)})"
         )
         if self.unknown_labels:
@@ -373,7 +372,6 @@ class TraffyImporter:
         self._seen: dict[str, int] = {}  # ticket_id → line of its first occurrence in this run
         self._routes: dict[tuple[int | None, str], _Route] = {}
         self._rejects_file: TextIO | None = None
-        self._sqlite_cache: int | None = None
         self._rejects_writer = None
 
     # -- setup --
@@ -456,7 +454,6 @@ class TraffyImporter:
             )
             self._rejects_writer = csv.writer(self._rejects_file)
             self._rejects_writer.writerow(REJECTS_HEADER)
-        self._tune_sqlite()
         threaded = self.writers > 0 and self.postgres and not connection.in_atomic_block
         writers = _Writers(self._commit, self.writers) if threaded else None
         submit = writers.submit if writers else self._commit
@@ -496,22 +493,7 @@ class TraffyImporter:
                 progress.finish(self.summary.rows_read, done_before)
             if self._rejects_file:
                 self._rejects_file.close()
-            self._tune_sqlite(restore=True)
         return self.summary
-
-    def _tune_sqlite(self, restore: bool = False) -> None:
-        """SQLite: a page cache big enough for the reports table's indexes while importing
-        (the default 2 MB made it re-read and re-write index pages: twice as slow)."""
-        if connection.vendor != "sqlite":
-            return
-        with connection.cursor() as cursor:
-            if restore:
-                if self._sqlite_cache is not None:
-                    cursor.execute(f"PRAGMA cache_size = {int(self._sqlite_cache)}")
-                return
-            cursor.execute("PRAGMA cache_size")
-            self._sqlite_cache = cursor.fetchone()[0]
-            cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
 
     def _prepare(self, file: str, items: list[Ticket | Rejected]) -> _Batch:
         """The checks that need more than one row: in Bangkok (per batch), first of its id."""

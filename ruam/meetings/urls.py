@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ruam.meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("districts/<str:code>/meetings/", views.meeting_list, name="list"),
+    path("districts/<str:code>/meetings/new/", views.meeting_new, name="new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/items/", views.add_item, name="add_item"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/items/<int:item_pk>/", views.record_item, name="record_item"),
+    path("meetings/<int:pk>/hold/", views.hold, name="hold"),
+    path("actions/<int:pk>/", views.action_detail, name="action"),
+]

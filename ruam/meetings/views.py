@@ -1,0 +1,259 @@
+"""The committee's meeting pages: schedule, prepare the agenda, record the meeting, follow up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ruam.bodies.models import Body
+from ruam.bodies.services import committee_code
+from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.geo.models import District
+from ruam.issues import services as issue_services
+from ruam.issues.models import Issue
+from ruam.meetings import services
+from ruam.meetings.models import Action, AgendaItem, Attendance, Meeting, Section
+from ruam.meetings.selectors import agenda_suggestions
+from ruam.reports.models import Report
+from ruam.reports.views import both
+
+
+def _committee(code: str) -> tuple[District, Body]:
+    district = get_object_or_404(District, code=code)
+    return district, get_object_or_404(Body, code=committee_code(code))
+
+
+def _guard(request: HttpRequest, action) -> bool:
+    try:
+        action()
+        return True
+    except NotAllowed as exc:
+        raise PermissionDenied(both(exc.message)) from None
+    except InvalidInput as exc:
+        for message in exc.errors.values():
+            messages.error(request, both(message))
+        return False
+
+
+def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
+    district, body = _committee(code)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "district": district,
+            "body": body,
+            "meetings": body.meetings.all(),
+            "can_manage": services.can_manage(request.user, body),
+            "actions": Action.objects.filter(issue__district=district)
+            .select_related("owner", "issue")
+            .order_by("status", "due")[:50],
+        },
+    )
+
+
+@login_required
+def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    district, body = _committee(code)
+    if not services.can_manage(request.user, body):
+        raise PermissionDenied(both(services.NOT_OFFICER))
+    if request.method == "POST":
+        starts_at = parse_datetime(request.POST.get("starts_at", "") or "")
+        if starts_at is not None and timezone.is_naive(starts_at):
+            starts_at = timezone.make_aware(starts_at)
+        meeting = None
+
+        def act():
+            nonlocal meeting
+            meeting = services.schedule_meeting(
+                actor=request.user,
+                body=body,
+                starts_at=starts_at,
+                place=request.POST.get("place", ""),
+                title=request.POST.get("title", ""),
+            )
+            services.invite_members(meeting, actor=request.user)
+
+        if _guard(request, act):
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/new.html",
+        {"district": district, "body": body},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("body", "body__district"), pk=pk)
+    manage = services.can_manage(request.user, meeting.body)
+    items = meeting.items.select_related("issue").prefetch_related("resolutions__actions__owner")
+    district = meeting.body.district_id
+    context = {
+        "meeting": meeting,
+        "sections": [
+            (value, label, [i for i in items if i.section == value])
+            for value, label in Section.choices
+        ],
+        "attendance": meeting.attendance.all(),
+        "invitations": meeting.invitations.all(),
+        "quorum": services.quorum(meeting),
+        "manage": manage,
+    }
+    if manage and district:
+        context.update(
+            suggestions=agenda_suggestions(district),
+            open_issues=Issue.objects.filter(district_id=district)
+            .exclude(status__in=["verified", "declined", "done"])
+            .order_by("-support_count"),
+            owners=Body.objects.filter(district_id=district, kind=Body.Kind.DIVISION).order_by(
+                "division_type__order"
+            ),
+            attendance_choices=Attendance.Status.choices,
+        )
+    return render(request, "meetings/detail.html", context)
+
+
+def _meeting_for_officer(request: HttpRequest, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not services.can_manage(request.user, meeting.body):
+        raise PermissionDenied(both(services.NOT_OFFICER))
+    return meeting
+
+
+@login_required
+@require_POST
+def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_officer(request, pk)
+    issue = Issue.objects.filter(pk=request.POST.get("issue") or 0).first()
+    codes = [c for c in request.POST.get("reports", "").split(",") if c]
+    section = int(request.POST.get("section") or Section.FOR_DECISION)
+
+    def act():
+        nonlocal issue
+        if issue is None and codes:  # a suggested hotspot: it becomes an issue first
+            issue = issue_services.create_issue(
+                actor=request.user,
+                district_code=meeting.body.district_id,
+                title=request.POST.get("title", ""),
+                description=request.POST.get("reason", ""),
+                kind=Issue.Kind.PROBLEM,
+                reports=Report.objects.filter(code__in=codes),
+                source=Issue.Source.HOTSPOT,
+            )
+        services.add_item(
+            meeting,
+            actor=request.user,
+            section=section,
+            issue=issue,
+            title=request.POST.get("title", ""),
+            description=request.POST.get("description", ""),
+        )
+
+    if _guard(request, act):
+        messages.success(request, _("Added to the agenda."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_officer(request, pk)
+    entries = []
+    for invitation in meeting.invitations.all():
+        status = request.POST.get(f"status-{invitation.pk}", "")
+        if status in Attendance.Status.values:
+            entries.append(
+                {
+                    "person": invitation.person,
+                    "name": invitation.name,
+                    "role": invitation.role,
+                    "status": status,
+                    "is_member": invitation.group == "member",
+                }
+            )
+    for name in request.POST.get("guests", "").splitlines():
+        if name.strip():
+            entries.append({"name": name.strip()[:200], "status": "guest", "is_member": False})
+    if _guard(
+        request, lambda: services.record_attendance(meeting, actor=request.user, entries=entries)
+    ):
+        present, total = services.quorum(meeting)
+        messages.success(
+            request,
+            _("Attendance saved: %(p)d of %(t)d members present.") % {"p": present, "t": total},
+        )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting = _meeting_for_officer(request, pk)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+
+    def act():
+        services.record_minutes(item, actor=request.user, minutes=request.POST.get("minutes", ""))
+        text = request.POST.get("resolution", "").strip()
+        if text:
+            actions = []
+            if request.POST.get("action_title"):
+                actions.append(
+                    {
+                        "title": request.POST["action_title"],
+                        "owner": Body.objects.filter(
+                            pk=request.POST.get("action_owner") or 0
+                        ).first(),
+                        "due": parse_date(request.POST.get("action_due", "") or ""),
+                    }
+                )
+            services.resolve(item, actor=request.user, text=text, actions=actions)
+
+    if _guard(request, act):
+        messages.success(request, _("Saved."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def hold(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_officer(request, pk)
+    if _guard(request, lambda: services.hold(meeting, actor=request.user)):
+        messages.success(request, _("The meeting is recorded."))
+    return redirect(meeting)
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("owner", "issue"), pk=pk)
+    if request.method == "POST":
+        if _guard(
+            request,
+            lambda: services.update_action(
+                action,
+                actor=request.user,
+                progress=request.POST.get("progress"),
+                note=request.POST.get("note", ""),
+            ),
+        ):
+            messages.success(request, _("Saved."))
+        return redirect("meetings:action", pk=action.pk)
+    return render(
+        request,
+        "meetings/action.html",
+        {
+            "action": action,
+            "updates": action.updates.select_related("author"),
+            "can_update": services.can_update_action(request.user, action),
+            "today": dt.date.today(),
+        },
+    )
