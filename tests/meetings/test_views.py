@@ -73,5 +73,5 @@ def test_prepare_record_and_follow_up(client, seat, make_user):
     item.issue.refresh_from_db()
     assert item.issue.status == "done"
     client.force_login(chair)
-    html = client.get(f"/districts/1046/meetings/").content.decode()
+    html = client.get("/districts/1046/meetings/").content.decode()
     assert "ลอกท่อซอยวัด" in html
