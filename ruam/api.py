@@ -8,6 +8,7 @@ from ninja.renderers import JSONRenderer
 from ruam.core.api_errors import install_error_handlers
 from ruam.geo.api import router as geo_router
 from ruam.reports.api import router as reports_router
+from ruam.meetings.api import router as committees_router
 from ruam.search.api import router as search_router
 
 
@@ -34,3 +35,4 @@ install_error_handlers(api)
 api.add_router("/", geo_router)
 api.add_router("/", reports_router)
 api.add_router("/", search_router)
+api.add_router("/", committees_router)

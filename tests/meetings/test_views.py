@@ -75,3 +75,28 @@ def test_prepare_record_and_follow_up(client, seat, make_user):
     client.force_login(chair)
     html = client.get("/districts/1046/meetings/").content.decode()
     assert "ลอกท่อซอยวัด" in html
+
+
+def test_committee_api(client, seat):
+    from ruam.issues import services as issues
+
+    member = seat("committee-1046", Role.SECRETARY)
+    issue = issues.create_issue(
+        actor=member,
+        district_code="1046",
+        title="ทางเท้าชำรุด",
+        description="ทางเท้าหน้าตลาด",
+        kind="problem",
+    )
+    from ruam.meetings import services as meetings
+
+    meeting = meetings.schedule_meeting(
+        actor=member, body=issue.body, starts_at=timezone.now(), place="ห้องประชุม"
+    )
+    meetings.add_item(meeting, actor=member, section=4, issue=issue)
+    body = client.get("/api/v1/issues", {"district": "1046"}).json()
+    assert body["count"] == 1 and body["items"][0]["status"] == "on_agenda"
+    meeting_json = client.get("/api/v1/meetings", {"district": "1046"}).json()["items"][0]
+    assert meeting_json["agenda"][0]["issue_id"] == issue.pk
+    assert client.get("/api/v1/actions").json()["count"] == 0
+    assert client.get("/api/v1/issues/999999").status_code == 404
