@@ -7,8 +7,8 @@ from ninja.renderers import JSONRenderer
 
 from ruam.core.api_errors import install_error_handlers
 from ruam.geo.api import router as geo_router
-from ruam.reports.api import router as reports_router
 from ruam.meetings.api import router as committees_router
+from ruam.reports.api import router as reports_router
 from ruam.search.api import router as search_router
 
 
