@@ -75,7 +75,7 @@ def words(text: str | None) -> list[str]:
     if not text:
         return []
     segment = _segment or _load()
-    return [t for t in segment(normalise(text), DICT_NAME, True, False) if t != " "]
+    return [t for t in segment(normalise(text), DICT_NAME, False, False) if t != " "]
 
 
 def words_many(texts: Iterable[str | None]) -> list[list[str]]:
@@ -86,7 +86,7 @@ def words_many(texts: Iterable[str | None]) -> list[list[str]]:
         if not text:
             out.append([])
             continue
-        out.append([t for t in segment(normalise(text), DICT_NAME, True, False) if t != " "])
+        out.append([t for t in segment(normalise(text), DICT_NAME, False, False) if t != " "])
     return out
 
 
