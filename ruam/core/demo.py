@@ -282,6 +282,7 @@ def load_demo_reports() -> None:
 
     import_files([DEMO_TICKETS])
     _native_reports()
+    _committee_work()
 
 
 def _native_reports() -> None:
@@ -340,3 +341,97 @@ def _native_reports() -> None:
                     note=note,
                     photos=[after_photo] if photo else [],
                 )
+
+
+def _committee_work() -> None:
+    """คลองสามวา's committee: issues, a past meeting fully recorded, and a coming one."""
+    from ruam.issues import services as issues
+    from ruam.issues.models import Issue
+    from ruam.meetings import services as meetings
+    from ruam.meetings.models import Meeting, Section
+    from ruam.reports.models import Report
+
+    committee = Body.objects.get(code="committee-1046")
+    if Meeting.objects.filter(body=committee).exists():
+        return
+    User = get_user_model()
+    secretary = User.objects.get(username="demo-1046-secretary")
+    chair = User.objects.get(username="demo-1046-chair")
+    works = User.objects.get(username="demo-1046-head-works")
+    flood_reports = list(
+        Report.objects.filter(district_id="1046", categories__name_th="น้ำท่วม").order_by("pk")[:8]
+    )
+    flood = issues.create_issue(
+        actor=User.objects.get(username="demo-1046-member1"),
+        district_code="1046",
+        title="น้ำท่วมขังซ้ำซากถนนหทัยราษฎร์",
+        kind=Issue.Kind.PROBLEM,
+        description="มีเรื่องแจ้งน้ำท่วมขังซ้ำหลายครั้งในบริเวณเดียวกัน ควรลอกท่อและตรวจบ่อสูบ",
+        reports=flood_reports,
+        source=Issue.Source.HOTSPOT,
+    )
+    park = issues.create_issue(
+        actor=User.objects.get(username="demo-1046-member2"),
+        district_code="1046",
+        title="สวน 15 นาทีบนที่ดินว่างริมคลองสามวา",
+        kind=Issue.Kind.DEVELOPMENT,
+        description="เสนอพัฒนาที่ดินว่างของ กทม. ริมคลองเป็นสวนหย่อมสำหรับชุมชน",
+        source=Issue.Source.RESIDENT,
+    )
+    for username in ["demo-1046-member3", "demo-1046-member4", "demo-1046-member5"]:
+        issues.support(park, user=User.objects.get(username=username))
+
+    now = timezone.now()
+    past = meetings.schedule_meeting(
+        actor=secretary,
+        body=committee,
+        starts_at=now - dt.timedelta(days=21),
+        place="ห้องประชุมสำนักงานเขตคลองสามวา",
+    )
+    meetings.invite_members(past, actor=secretary)
+    meetings.add_item(
+        past, actor=secretary, section=Section.CHAIR, title="แนวทางการทำงานของคณะขับเคลื่อนฯ ทั้ง 6 ด้าน"
+    )
+    item = meetings.add_item(past, actor=secretary, section=Section.FOR_DECISION, issue=flood)
+    entries = [
+        {
+            "person": inv.person,
+            "name": inv.name,
+            "role": inv.role,
+            "is_member": inv.group == "member",
+            "status": "leave" if i == 3 else "present",
+        }
+        for i, inv in enumerate(past.invitations.all())
+    ] + [{"name": "ผู้แทนสำนักการระบายน้ำ (ตัวอย่าง)", "role": "ผู้เข้าร่วมประชุม", "status": "guest"}]
+    meetings.record_attendance(past, actor=secretary, entries=entries)
+    meetings.record_minutes(
+        item, actor=secretary, minutes="ฝ่ายโยธาชี้แจงว่าท่อระบายน้ำหลักอุดตันและบ่อสูบชำรุด"
+    )
+    meetings.resolve(
+        item,
+        actor=secretary,
+        text="มอบฝ่ายโยธาลอกท่อระบายน้ำถนนหทัยราษฎร์ และประสานสำนักการระบายน้ำซ่อมบ่อสูบ",
+        actions=[
+            {
+                "title": "ลอกท่อระบายน้ำถนนหทัยราษฎร์ทั้งสาย",
+                "owner": Body.objects.get(code="division-1046-works"),
+                "due": timezone.localdate() + dt.timedelta(days=9),
+            },
+            {
+                "title": "ประสานซ่อมบ่อสูบน้ำ",
+                "owner": Body.objects.get(code="dept-drainage"),
+                "due": timezone.localdate() - dt.timedelta(days=2),
+            },
+        ],
+    )
+    meetings.hold(past, actor=secretary)
+    first_action = item.resolutions.get().actions.order_by("pk").first()
+    meetings.update_action(first_action, actor=works, progress=60, note="ลอกท่อแล้วประมาณ 60%")
+
+    coming = meetings.schedule_meeting(
+        actor=chair,
+        body=committee,
+        starts_at=now + dt.timedelta(days=7),
+        place="ห้องประชุมสำนักงานเขตคลองสามวา",
+    )
+    meetings.invite_members(coming, actor=chair)

@@ -28,12 +28,14 @@ import functools
 import io
 import logging
 import re
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
@@ -151,7 +153,8 @@ def _page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def clean_person_text(value: str) -> str:
     """A name or a role as printed: any email address or telephone number taken out."""
     value = PHONE.sub("", EMAIL.sub("", value or ""))
-    return re.sub(r"\s{2,}", " ", value).strip(" ,;/")
+    value = re.sub(r"\(\s*\)|\[\s*\]|<\s*>", "", value)
+    return re.sub(r"\s{2,}", " ", value).strip(" ,;/:-")
 
 
 def _person_name(user) -> str:
@@ -224,7 +227,8 @@ def document_context(meeting: Meeting, kind: str) -> dict:
                 (Invitation.Group.GUEST, "ผู้ได้รับเชิญ"),
             ]
         ]
-        context["issued"] = meeting.created
+        # The letter's date: when the meeting was scheduled, never after the meeting itself.
+        context["issued"] = min(meeting.created, meeting.starts_at)
     else:
         rows = list(meeting.attendance.order_by("pk"))
         status = Attendance.Status
@@ -260,6 +264,12 @@ def render_document(
 ) -> str:
     """The document as HTML, always in Thai (Buddhist-Era dates), optionally in Thai numerals."""
     context = document_context(meeting, kind) | {"for_pdf": for_pdf, "thai_digits": thai_numerals}
+    if not for_pdf:
+        context["pdf_url"] = reverse(f"meeting_documents:{kind}_pdf", args=[meeting.pk])
+        try:
+            context["back_url"] = meeting.get_absolute_url()
+        except NoReverseMatch:  # the meetings pages are not installed
+            context["back_url"] = ""
     with translation.override("th"):
         html = render_to_string(KINDS[kind], context, request=request)
     return to_thai_numerals(html) if thai_numerals else html
@@ -287,11 +297,16 @@ def to_thai_numerals(html: str) -> str:
 FONT_SCHEME = "ruam-font:"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/tlwg"), Path("/usr/share/fonts/tlwg"))
 FONT_FILES = {"normal": "Laksaman.ttf", "bold": "Laksaman-Bold.ttf"}
+# The fixed copy needs a name of its own: fontconfig would prefer the installed Laksaman.
+PDF_FAMILY = "Laksaman Ruam"
 THAI_TEXT = re.compile("[\u0e00-\u0e7f]")
+_ACTUAL_TEXT: ContextVar[bool] = ContextVar("ruam_actual_text", default=True)
 
 
-def render_pdf(html: str) -> bytes:
-    """HTML to PDF with nothing fetched from anywhere: fonts come from memory."""
+def render_pdf(html: str, *, actual_text: bool = True) -> bytes:
+    """HTML to PDF with nothing fetched from anywhere: fonts come from memory.
+
+    ``actual_text=False`` leaves the text layer to the font's glyph-to-text map alone (tests)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -300,17 +315,25 @@ def render_pdf(html: str) -> bytes:
     font_config = FontConfiguration()
     stylesheet = CSS(string=_pdf_css(), font_config=font_config, url_fetcher=fetcher)
     document = HTML(string=html, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    token = _ACTUAL_TEXT.set(actual_text)
+    try:
+        return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    finally:
+        _ACTUAL_TEXT.reset(token)
 
 
 def _pdf_css() -> str:
     faces = "".join(
-        f'@font-face {{ font-family: "Laksaman"; font-weight: {weight}; font-style: normal; '
+        f'@font-face {{ font-family: "{PDF_FAMILY}"; font-weight: {weight}; font-style: normal; '
         f'src: url("{FONT_SCHEME}{name}"); }}\n'
         for weight, name in FONT_FILES.items()
         if name in print_fonts()
     )
-    return faces + 'html { font-family: "Laksaman", "Sarabun", "TH Sarabun New", sans-serif; }'
+    # A user style sheet: only !important outranks the document's own font list. No
+    # "TH Sarabun New" here: fontconfig aliases it to Laksaman, and WeasyPrint then mixes the
+    # metrics of the two fonts (letters drawn on top of one another).
+    families = f'"{PDF_FAMILY}", "Laksaman", "Sarabun", sans-serif'
+    return faces + f"html {{ font-family: {families} !important; }}"
 
 
 @functools.cache
@@ -341,11 +364,9 @@ def _use_actual_text() -> None:
 
     def draw_text(stream, textbox, *args, **kwargs):
         text = getattr(textbox, "text", "")
-        if not THAI_TEXT.search(text):
+        if not (_ACTUAL_TEXT.get() and THAI_TEXT.search(text)):
             return original(stream, textbox, *args, **kwargs)
-        stream.begin_marked_content(
-            "Span", pydyf.Dictionary({"ActualText": pydyf.String(text)})
-        )
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
             return original(stream, textbox, *args, **kwargs)
         finally:
@@ -492,7 +513,7 @@ def _compose_sara_am(font) -> None:
         return
     glyf, hmtx = font["glyf"], font["hmtx"]
     gdef = font["GDEF"].table if "GDEF" in font else None
-    order = font.getGlyphOrder()
+    order = list(font.getGlyphOrder())
     added = []
     ligatures = []
     for tone in filter(None, (cmap.get(cp) for cp in TONE_MARKS)):
