@@ -445,7 +445,9 @@ def _keep_marks_in_order(gsub) -> None:
         for subtable in lookup.SubTable:
             if getattr(subtable, "Format", None) != 1:
                 continue
-            for first, ruleset in zip(subtable.Coverage.glyphs, subtable.ChainSubRuleSet):
+            for first, ruleset in zip(
+                subtable.Coverage.glyphs, subtable.ChainSubRuleSet, strict=True
+            ):
                 for rule in ruleset.ChainSubRule if ruleset else ():
                     records = rule.SubstLookupRecord
                     if len(rule.Input) != 1 or sorted(r.SequenceIndex for r in records) != [0, 1]:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ruam.bodies.models import Body, Role
 from ruam.meetings import documents
 from ruam.meetings import services as meetings
-from ruam.meetings.models import Meeting, SECTION_TH, Section
+from ruam.meetings.models import SECTION_TH, Meeting, Section
 
 pytestmark = pytest.mark.django_db
 BANGKOK = ZoneInfo("Asia/Bangkok")
