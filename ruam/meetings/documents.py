@@ -28,6 +28,7 @@ import functools
 import io
 import logging
 import re
+import threading
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -67,7 +68,10 @@ FILE_PREFIX = {"invitation": "invitation", "minutes": "minutes"}
 
 # Contact data never printed, even when someone typed it into a name or a role.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
+NUMBER_RUN = re.compile(r"\+?\d[\d\s().-]{7,}\d")  # a telephone number if 9 digits or more
+CONTACT_LABEL = re.compile(
+    r"(?:^|\s+)(?:โทรศัพท์|โทร|มือถือ|อีเมล|e-?mail|tel|phone|mobile)\s*[:.]?\s*$", re.IGNORECASE
+)
 
 
 # -- views ------------------------------------------------------------------------------------
@@ -152,9 +156,11 @@ def _page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 def clean_person_text(value: str) -> str:
     """A name or a role as printed: any email address or telephone number taken out."""
-    value = PHONE.sub("", EMAIL.sub("", value or ""))
+    value = EMAIL.sub("", value or "")
+    value = NUMBER_RUN.sub(lambda m: "" if sum(c.isdigit() for c in m[0]) >= 9 else m[0], value)
     value = re.sub(r"\(\s*\)|\[\s*\]|<\s*>", "", value)
-    return re.sub(r"\s{2,}", " ", value).strip(" ,;/:-")
+    value = re.sub(r"\s{2,}", " ", value).strip(" ,;/:-")
+    return CONTACT_LABEL.sub("", value).strip(" ,;/:-")
 
 
 def _person_name(user) -> str:
@@ -353,14 +359,21 @@ def _fetcher_class():
     return LocalOnly
 
 
+_PATCH_LOCK = threading.Lock()
+
+
 def _use_actual_text() -> None:
     """Wrap each line of Thai text WeasyPrint draws in ``/Span <</ActualText (…)>> BDC … EMC``."""
     import pydyf
     import weasyprint.draw as draw
 
-    if getattr(draw.draw_text, "ruam_actual_text", False):
-        return
-    original = draw.draw_text
+    with _PATCH_LOCK:
+        if not getattr(draw.draw_text, "ruam_actual_text", False):
+            draw.draw_text = _with_actual_text(draw.draw_text, pydyf)
+
+
+def _with_actual_text(original, pydyf):
+    """``draw_text`` inside a span whose /ActualText is the text box's text."""
 
     def draw_text(stream, textbox, *args, **kwargs):
         text = getattr(textbox, "text", "")
@@ -373,7 +386,7 @@ def _use_actual_text() -> None:
             stream.end_marked_content()
 
     draw_text.ruam_actual_text = True
-    draw.draw_text = draw_text
+    return draw_text
 
 
 @functools.cache

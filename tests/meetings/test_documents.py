@@ -308,3 +308,6 @@ def test_contact_data_is_taken_out_of_names():
     clean = documents.clean_person_text
     assert clean("นางทองคำ ชุมชนวัด (guest@example.com) 081-234-5678") == "นางทองคำ ชุมชนวัด"
     assert clean("ผู้แทนชุมชนหมู่ 5") == "ผู้แทนชุมชนหมู่ 5"
+    assert clean("กรรมการ วาระ 2567 - 2570") == "กรรมการ วาระ 2567 - 2570"
+    assert clean("นายสมศักดิ์ ทดสอบ โทร 02 123 4567") == "นายสมศักดิ์ ทดสอบ"
+    assert clean("ครูใหญ่ โรงเรียนวัด, อีเมล: kru@example.org") == "ครูใหญ่ โรงเรียนวัด"
