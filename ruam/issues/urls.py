@@ -5,6 +5,7 @@ from ruam.issues import views
 app_name = "issues"
 urlpatterns = [
     path("districts/<str:code>/issues/", views.district_issues, name="district"),
+    path("groups/<str:code>/issues/", views.group_issues, name="group"),
     path("districts/<str:code>/issues/new/", views.issue_new, name="new"),
     path("issues/<int:pk>/", views.issue_detail, name="detail"),
     path("issues/<int:pk>/support/", views.support, name="support"),

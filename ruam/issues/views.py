@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ruam.bodies.models import Body
 from ruam.core.errors import InvalidInput, NotAllowed
 from ruam.geo.models import District
 from ruam.issues import services
@@ -161,3 +162,18 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             note=request.POST.get("note", ""),
         ),
     )
+
+
+def group_issues(request: HttpRequest, code: str) -> HttpResponse:
+    """The district-group view: issues escalated to it from its districts (เสนอต่อกลุ่มเขต)."""
+    from ruam.bodies.services import group_code
+    from ruam.geo.models import DistrictGroup
+
+    group = get_object_or_404(DistrictGroup, code=code)
+    body = get_object_or_404(Body, code=group_code(code))
+    issues = (
+        Issue.objects.filter(escalated_to=body)
+        .select_related("district", "area")
+        .order_by("status", "-created")
+    )
+    return render(request, "issues/group.html", {"group": group, "body": body, "issues": issues})

@@ -52,3 +52,20 @@ def test_bad_issue_is_422_in_both_languages(client, seat):
     assert response.status_code == 422
     html = response.content.decode()
     assert "โปรดตั้งชื่อประเด็น" in html and "Please give the issue a title." in html
+
+
+def test_the_group_sees_issues_escalated_from_its_districts(client, seat):
+    from ruam.issues import services
+
+    member = seat("committee-1046", Role.MEMBER)
+    issue = services.create_issue(
+        actor=member,
+        district_code="1046",
+        title="ถนนเชื่อมเขตชำรุด",
+        description="ถนนรอยต่อสองเขต",
+        kind="problem",
+    )
+    services.change_status(issue, actor=member, to="escalated", note="ถนนคร่อมสองเขต")
+    html = client.get("/groups/4/issues/").content.decode()
+    assert "ถนนเชื่อมเขตชำรุด" in html and "ถนนคร่อมสองเขต" in html
+    assert "ถนนเชื่อมเขตชำรุด" not in client.get("/groups/1/issues/").content.decode()

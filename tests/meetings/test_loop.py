@@ -176,3 +176,42 @@ def test_the_next_meeting_approves_the_previous_minutes(people):
     meetings.hold(second, actor=people["chair"])
     first.refresh_from_db()
     assert first.minutes_approved is not None
+
+
+def test_overdue_actions_are_told_to_owner_chair_and_secretary(people):
+    from ruam.meetings.tasks import notify_overdue_actions
+
+    for key in ("works", "chair", "secretary"):
+        people[key].email = f"{key}@example.com"
+        people[key].save()
+    issue = issues.create_issue(
+        actor=people["member"],
+        district_code="1046",
+        title="ไฟดับ",
+        description="ไฟดับทั้งซอย",
+        kind="problem",
+    )
+    meeting = meetings.schedule_meeting(
+        actor=people["secretary"], body=issue.body, starts_at=timezone.now(), place="ห้อง"
+    )
+    item = meetings.add_item(meeting, actor=people["secretary"], section=4, issue=issue)
+    meetings.resolve(
+        item,
+        actor=people["secretary"],
+        text="มอบฝ่ายโยธา",
+        actions=[
+            {
+                "title": "ซ่อมไฟ",
+                "owner": Body.objects.get(code="division-1046-works"),
+                "due": timezone.localdate() - dt.timedelta(days=3),
+            }
+        ],
+    )
+    mail.outbox.clear()
+    assert notify_overdue_actions.call() == 3
+    assert {m.to[0] for m in mail.outbox} == {
+        "works@example.com",
+        "chair@example.com",
+        "secretary@example.com",
+    }
+    assert notify_overdue_actions.call() == 0

@@ -1,7 +1,9 @@
-"""ruam notify-overdue: tell each body of its reports that passed their deadline (run hourly)."""
+"""ruam notify-overdue: tell each body of its reports and committee actions that passed their
+deadline, and the committee's chair and secretary of overdue actions (run hourly)."""
 
 from django.core.management.base import BaseCommand
 
+from ruam.meetings.tasks import notify_overdue_actions
 from ruam.reports.tasks import notify_overdue
 
 
@@ -16,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, enqueue: bool = False, **options):
         if enqueue:
             notify_overdue.enqueue()
+            notify_overdue_actions.enqueue()
             self.stdout.write("Queued.")
         else:
-            self.stdout.write(f"{notify_overdue.call()} messages sent.")
+            sent = notify_overdue.call() + notify_overdue_actions.call()
+            self.stdout.write(f"{sent} messages sent.")
