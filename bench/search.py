@@ -92,7 +92,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for q in QUERIES:
             t = time.perf_counter()
-            hits, count = search(q, limit=20)
+            search(q, limit=20)
             timings[q].append((time.perf_counter() - t) * 1000)
     every = sorted(t for ts in timings.values() for t in ts)
     p = lambda x: every[min(len(every) - 1, int(len(every) * x))]  # noqa: E731
