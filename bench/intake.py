@@ -66,15 +66,28 @@ def run(cmd: list[str], env: dict, **kw) -> subprocess.CompletedProcess:
 
 
 def psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True, capture_output=True
+    )
 
 
 def wrk(url: str, script: Path, seconds: int, connections: int, threads: int, env: dict) -> dict:
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-         "-s", str(script), url],
-        env=env, check=True, capture_output=True, text=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     fields = re.search(r"RESULT (.+)", out).group(1).split()
     requests, status_errors, socket_errors, timeouts, duration_us = map(int, fields[:5])
@@ -87,7 +100,10 @@ def wrk(url: str, script: Path, seconds: int, connections: int, threads: int, en
         "timeouts": timeouts,
         "per_second": requests / seconds_taken,
         "ok_per_second": (requests - status_errors) / seconds_taken,
-        "p50_ms": p50, "p95_ms": p95, "p99_ms": p99, "mean_ms": mean,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "p99_ms": p99,
+        "mean_ms": mean,
     }
 
 
@@ -115,8 +131,13 @@ def main() -> None:
         sys.exit("wrk is not installed: apt-get install wrk")
 
     url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    env = dict(os.environ, DATABASE_URL=url, RUAM_RATELIMIT_REPORTS_API="100000000",
-               ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="ruam.settings")
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        RUAM_RATELIMIT_REPORTS_API="100000000",
+        ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SETTINGS_MODULE="ruam.settings",
+    )
     print(f"preparing {args.database} …", file=sys.stderr)
     psql(f"DROP DATABASE IF EXISTS {args.database}")
     psql(f"CREATE DATABASE {args.database}")
@@ -126,10 +147,25 @@ def main() -> None:
     env["RUAM_BENCH_KEY"] = key
 
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "ruam.wsgi", "-w", str(args.workers), "-b",
-         f"127.0.0.1:{args.port}", "--access-logfile", "-", "--log-level", "warning",
-         "--access-logformat", "", "--preload"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+        [
+            str(BIN / "gunicorn"),
+            "ruam.wsgi",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+            "--access-logformat",
+            "",
+            "--preload",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -143,19 +179,34 @@ def main() -> None:
             post_lua, get_lua = Path(tmp) / "post.lua", Path(tmp) / "get.lua"
             post_lua.write_text(LUA)
             get_lua.write_text(GET_LUA)
+            load = (args.connections, args.threads, env)
             # Warm both paths (imports, connections, the locate index in every worker).
-            wrk(f"{base}/livez", get_lua, args.warmup, args.connections, args.threads, env)
-            warm = wrk(base, post_lua, args.warmup, args.connections, args.threads, env)
-            floor = wrk(f"{base}/livez", get_lua, args.seconds, args.connections, args.threads, env)
-            intake = wrk(base, post_lua, args.seconds, args.connections, args.threads, env)
+            wrk(f"{base}/livez", get_lua, args.warmup, *load)
+            warm = wrk(base, post_lua, args.warmup, *load)
+            floor = wrk(f"{base}/livez", get_lua, args.seconds, *load)
+            intake = wrk(base, post_lua, args.seconds, *load)
     finally:
         server.terminate()
         server.wait(timeout=10)
 
-    made = int(subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", args.database, "-tAc",
-         "SELECT count(*) FROM reports_report"], check=True, capture_output=True, text=True,
-    ).stdout.strip())
+    made = int(
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                args.database,
+                "-tAc",
+                "SELECT count(*) FROM reports_report",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     expected = (warm["requests"] - warm["non_2xx"]) + (intake["requests"] - intake["non_2xx"])
     result = {
         "date": dt.date.today().isoformat(),
@@ -180,12 +231,20 @@ def main() -> None:
         print(json.dumps(result, indent=2))
         return
     print(f"date {result['date']} · {result['machine']}")
-    print(f"gunicorn {args.workers} workers · wrk {args.connections} connections · {args.seconds} s each")
-    print(f"floor  (GET /livez):           {result['floor_per_second']:>8} req/s   p95 {floor['p95_ms']:.1f} ms")
-    print(f"intake (POST /api/v1/reports): {result['reports_per_second']:>8} reports/s "
-          f"p50 {intake['p50_ms']:.1f} ms  p95 {intake['p95_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms")
-    print(f"share of floor: {result['share_of_floor']:.1%} · non-2xx {intake['non_2xx']} · "
-          f"reports in the database {made} (expected {expected})")
+    print(
+        f"gunicorn {args.workers} workers · wrk {args.connections} connections · {args.seconds} s each"
+    )
+    print(
+        f"floor  (GET /livez):           {result['floor_per_second']:>8} req/s   p95 {floor['p95_ms']:.1f} ms"
+    )
+    print(
+        f"intake (POST /api/v1/reports): {result['reports_per_second']:>8} reports/s "
+        f"p50 {intake['p50_ms']:.1f} ms  p95 {intake['p95_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms"
+    )
+    print(
+        f"share of floor: {result['share_of_floor']:.1%} · non-2xx {intake['non_2xx']} · "
+        f"reports in the database {made} (expected {expected})"
+    )
 
 
 if __name__ == "__main__":
