@@ -230,21 +230,20 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"date {result['date']} · {result['machine']}")
-    print(
-        f"gunicorn {args.workers} workers · wrk {args.connections} connections · {args.seconds} s each"
-    )
-    print(
-        f"floor  (GET /livez):           {result['floor_per_second']:>8} req/s   p95 {floor['p95_ms']:.1f} ms"
-    )
-    print(
-        f"intake (POST /api/v1/reports): {result['reports_per_second']:>8} reports/s "
-        f"p50 {intake['p50_ms']:.1f} ms  p95 {intake['p95_ms']:.1f} ms  p99 {intake['p99_ms']:.1f} ms"
-    )
-    print(
-        f"share of floor: {result['share_of_floor']:.1%} · non-2xx {intake['non_2xx']} · "
-        f"reports in the database {made} (expected {expected})"
-    )
+    r = result
+    lines = [
+        f"date {r['date']} · {r['machine']}",
+        f"gunicorn {args.workers} workers · wrk {args.connections} connections · "
+        f"{args.seconds} s each",
+        f"floor  (GET /livez):           {r['floor_per_second']:>8} req/s   "
+        f"p95 {floor['p95_ms']:.1f} ms",
+        f"intake (POST /api/v1/reports): {r['reports_per_second']:>8} reports/s "
+        f"p50 {intake['p50_ms']:.1f} ms  p95 {intake['p95_ms']:.1f} ms  "
+        f"p99 {intake['p99_ms']:.1f} ms",
+        f"share of floor: {r['share_of_floor']:.1%} · non-2xx {intake['non_2xx']} · "
+        f"reports in the database {made} (expected {expected})",
+    ]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
