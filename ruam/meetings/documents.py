@@ -313,9 +313,13 @@ def render_pdf(html: str, *, actual_text: bool = True) -> bytes:
     """HTML to PDF with nothing fetched from anywhere: fonts come from memory.
 
     ``actual_text=False`` leaves the text layer to the font's glyph-to-text map alone (tests)."""
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    # WeasyPrint turns on Pillow's "load truncated images" for the whole process when imported;
+    # our documents hold no raster images, and photo uploads must refuse truncated files.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     _use_actual_text()
     fetcher = _fetcher_class()()
     font_config = FontConfiguration()

@@ -38,7 +38,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import cache
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 try:
     from PIL import ImageCms
@@ -313,6 +313,10 @@ def process_photo(
         if source_format == "jpeg":
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that is still big enough.
             img.draft(None, _fit((width, height), large_edge))
+        if ImageFile.LOAD_TRUNCATED_IMAGES:
+            # Another library (WeasyPrint does, on import) may have told Pillow to accept cut-off
+            # files for the whole process; an upload must be whole.
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
         try:
             img.load()
         except _BOMB_ERRORS as exc:

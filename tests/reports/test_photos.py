@@ -559,3 +559,20 @@ def test_allowed_formats_match_what_can_be_opened():
     assert {"jpeg", "png", "webp"} <= photos.ALLOWED_FORMATS
     assert ("heic" in photos.ALLOWED_FORMATS) == photos.HEIC_SUPPORTED
     assert set(photos._PIL_FORMATS) >= photos.ALLOWED_FORMATS
+
+
+def test_truncated_uploads_are_refused_even_after_weasyprint_is_imported():
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported."""
+    import io
+
+    import weasyprint  # noqa: F401
+    from PIL import Image as PILImage
+
+    from ruam.reports.photos import PhotoError, process_photo
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 600), (10, 200, 30)).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    with pytest.raises(PhotoError) as caught:
+        process_photo(data[: len(data) // 2])
+    assert caught.value.code == "corrupt"
