@@ -229,9 +229,9 @@ def submit_report(
                 IdempotencyKey.objects.create(
                     scope=idempotency_scope, key=idempotency_key, report=report
                 )
-            tasks.after_commit(tasks.notify_new_report, report.pk)
-            tasks.after_commit(tasks.find_duplicates, report.pk)
-            search_index.index_reports([report])
+            # Indexing for search, looking for duplicates and telling the division happen in
+            # the background: the resident's request does only what must not wait.
+            tasks.after_commit(tasks.after_intake, report.pk)
     except IntegrityError:
         # Two identical submissions raced; the other one won. Answer with its report.
         if idempotency_key:

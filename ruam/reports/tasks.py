@@ -142,3 +142,17 @@ def find_duplicates(report_id: int) -> int:
 
     report = Report.objects.filter(pk=report_id).prefetch_related("categories").first()
     return len(suggest(report)) if report is not None else 0
+
+
+@task()
+def after_intake(report_id: int) -> int:
+    """A new report's background work: search index, probable duplicates, the division told."""
+    from ruam.reports.duplicates import suggest
+    from ruam.search.index import index_reports
+
+    report = Report.objects.filter(pk=report_id).prefetch_related("categories").first()
+    if report is None:
+        return 0
+    index_reports([report])
+    suggest(report)
+    return notify_new_report.call(report_id)

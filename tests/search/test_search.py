@@ -6,7 +6,7 @@ from ruam.bodies.models import Role
 from ruam.reports import services
 from ruam.reports.models import Channel
 from ruam.reports.statuses import Status
-from ruam.search.index import reindex_all_reports
+from ruam.search.index import index_reports, reindex_all_reports
 from ruam.search.models import SearchEntry
 from ruam.search.selectors import search
 
@@ -17,7 +17,9 @@ PNK = {"lat": 13.7553, "lon": 100.4930}  # พระนคร 1001
 
 
 def report(text, where=KSW, **extra):
-    return services.submit_report(description=text, channel=Channel.WEB, **where, **extra).report
+    made = services.submit_report(description=text, channel=Channel.WEB, **where, **extra).report
+    index_reports([made])  # in production the background task does this after the commit
+    return made
 
 
 @pytest.fixture
@@ -34,8 +36,11 @@ def codes(hits):
     return [h.code for h in hits]
 
 
-def test_reports_are_indexed_when_they_arrive(corpus):
+def test_reports_are_indexed_when_they_arrive(corpus, django_capture_on_commit_callbacks):
     assert SearchEntry.objects.count() == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_report(description="ต้นไม้ล้มขวางถนน", channel=Channel.WEB, **KSW)
+    assert search("ต้นไม้ล้ม")[1] == 1
 
 
 def test_a_word_finds_its_reports(corpus):
