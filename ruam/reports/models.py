@@ -73,7 +73,11 @@ class Report(models.Model):
     cell = models.BigIntegerField(null=True, blank=True, editable=False)
     address = models.CharField(_("address or landmark"), max_length=300, blank=True)
     district = models.ForeignKey(
-        "geo.District", models.PROTECT, related_name="reports", verbose_name=_("district")
+        "geo.District",
+        models.PROTECT,
+        related_name="reports",
+        verbose_name=_("district"),
+        db_index=False,
     )
     subdistrict = models.ForeignKey(
         "geo.Subdistrict",
@@ -93,6 +97,7 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
         verbose_name=_("area"),
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
 
@@ -119,6 +124,7 @@ class Report(models.Model):
         blank=True,
         related_name="responsible_reports",
         verbose_name=_("responsible body"),
+        db_index=False,
     )
     department = models.ForeignKey(
         "bodies.Body",
@@ -127,6 +133,7 @@ class Report(models.Model):
         blank=True,
         related_name="department_reports",
         verbose_name=_("central department"),
+        db_index=False,
     )
     invited = models.ManyToManyField(
         "bodies.Body", blank=True, related_name="invited_reports", verbose_name=_("invited bodies")
@@ -147,6 +154,7 @@ class Report(models.Model):
         blank=True,
         related_name="duplicates",
         verbose_name=_("duplicate of"),
+        db_index=False,
     )
     # NULL, not "", for native reports: the unique constraint then covers imports only.
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)  # noqa: DJ001
@@ -163,7 +171,6 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["district", "status", "created"], name="report_district_status"),
             models.Index(fields=["responsible", "status"], name="report_responsible_status"),
-            models.Index(fields=["lat", "lon"], name="report_latlon"),
             models.Index(fields=["cell", "created"], name="report_cell_created"),
             models.Index(fields=["status", "deadline"], name="report_status_deadline"),
         ]

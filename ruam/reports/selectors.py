@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ruam.bodies.models import Body
 from ruam.bodies.predicates import seats
-from ruam.reports.models import Report
+from ruam.reports.models import Report, neighbour_cells
 from ruam.reports.statuses import OPEN, Status
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -39,14 +39,10 @@ def nearby_open(
     category_ids: list[int] | None = None,
     exclude_pk: int | None = None,
 ) -> list[Nearby]:
-    """Open reports within radius_m of a point, nearest first (a box on indexed columns, then
-    the exact distance)."""
-    dlat = radius_m / 111_320
-    dlon = radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    """Open reports within radius_m (≤ 250) of a point, nearest first: the 3 × 3 grid cells
+    around it by index, then the exact distance."""
     qs = Report.objects.filter(
-        status__in=OPEN,
-        lat__range=(lat - dlat, lat + dlat),
-        lon__range=(lon - dlon, lon + dlon),
+        status__in=OPEN, cell__in=neighbour_cells(lat, lon)
     ).prefetch_related("categories")
     if category_ids:
         qs = qs.filter(categories__in=category_ids).distinct()

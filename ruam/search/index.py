@@ -67,3 +67,41 @@ def reindex_all_reports(batch_size: int = 2000) -> int:
             return done
         done += index_reports(batch)
         last = batch[-1].pk
+
+
+def index_missing_reports(batch_size: int = 2000) -> int:
+    """Index every report that has no search entry yet (after an import), in batches."""
+    done = 0
+    last = 0
+    while True:
+        indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT).values("object_id")
+        batch = list(
+            Report.objects.filter(pk__gt=last)
+            .exclude(pk__in=indexed)
+            .order_by("pk")
+            .only("pk", "code", "description", "address", "district_id", "status", "created")[
+                :batch_size
+            ]
+        )
+        if not batch:
+            return done
+        SearchEntry.objects.bulk_create(report_entries(batch), batch_size=1000)
+        done += len(batch)
+        last = batch[-1].pk
+
+
+def refresh_open_flags(*, modified_since: float) -> int:
+    """Entries of reports whose status changed (by an import) follow them."""
+    import datetime as dt
+
+    from ruam.reports.statuses import OPEN
+
+    since = dt.datetime.fromtimestamp(modified_since, tz=dt.UTC)
+    changed = Report.objects.filter(modified__gte=since)
+    n = SearchEntry.objects.filter(
+        kind=SearchEntry.Kind.REPORT, object_id__in=changed.filter(status__in=OPEN).values("pk")
+    ).update(is_open=True)
+    return n + SearchEntry.objects.filter(
+        kind=SearchEntry.Kind.REPORT,
+        object_id__in=changed.exclude(status__in=OPEN).values("pk"),
+    ).update(is_open=False)

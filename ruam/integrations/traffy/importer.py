@@ -50,7 +50,14 @@ from ruam.integrations.traffy.reader import (
     RowParser,
     Ticket,
 )
-from ruam.reports.models import CODE_ALPHABET, CODE_LENGTH, Channel, Report, ReportEvent
+from ruam.reports.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Channel,
+    Report,
+    ReportEvent,
+    grid_cell,
+)
 from ruam.reports.statuses import TRAFFY_STATES
 
 NOTE = "นำเข้าจาก Traffy Fondue / imported from Traffy Fondue"
@@ -68,6 +75,7 @@ REPORT_FIELDS = [
     "description",
     "lat",
     "lon",
+    "cell",
     "address",
     "district_id",
     "subdistrict_id",
@@ -128,6 +136,10 @@ class ImportSummary:
     no_subdistrict: int = 0
     elapsed: float = 0.0
     interrupted: bool = False
+    # After the rows: the search index and the classifier's labels for unlabelled tickets.
+    indexed: int = 0
+    classified: int = 0
+    index_seconds: float = 0.0
 
     @property
     def rejected_total(self) -> int:
@@ -181,6 +193,11 @@ class ImportSummary:
             if count:
                 out.append(f"  warning: {n(count)} {text}")
         out.append(f"  elapsed {self.elapsed:.1f} s, {n(round(self.rows_per_second))} rows/s")
+        if self.indexed or self.classified:
+            out.append(
+                f"  then: {n(self.classified)} unlabelled tickets classified, "
+                f"{n(self.indexed)} reports indexed for search ({self.index_seconds:.1f} s)"
+            )
         return out
 
 
@@ -733,6 +750,7 @@ class TraffyImporter:
                     ticket.description,
                     ticket.lat,
                     ticket.lon,
+                    grid_cell(ticket.lat, ticket.lon),
                     ticket.address,
                     ticket.district,
                     ticket.subdistrict,
@@ -860,6 +878,68 @@ def import_files(
     Raises ``ImportFailed`` when it cannot start or a file cannot be read; batches committed
     before that stay (run it again to finish).
     """
-    return TraffyImporter(
+    started = time.time()
+    summary = TraffyImporter(
         batch_size=batch_size, rejects_path=rejects_path, progress=progress, writers=writers
     ).run(paths)
+    if not summary.interrupted:
+        # Done after the rows, not per batch, so the import itself stays fast; a run that was
+        # interrupted leaves this to the next one, which finds the missing entries.
+        from ruam.search.index import index_missing_reports, refresh_open_flags
+
+        t = time.time()
+        summary.classified = classify_unlabelled(since=started)
+        summary.indexed = index_missing_reports()
+        refresh_open_flags(modified_since=started)
+        summary.index_seconds = time.time() - t
+    return summary
+
+
+def classify_unlabelled(*, since: float) -> int:
+    """Unlabelled imported tickets get the trained classifier's categories (when installed)."""
+    try:
+        from ruam.thai.classifier import get_classifier
+    except ImportError:
+        return 0
+    classifier = get_classifier()
+    if classifier is None:
+        return 0
+    from ruam.framework.models import Category
+
+    by_name = {c.name_th: c for c in Category.objects.all()}
+    through = Report.categories.through
+    done = 0
+    qs = (
+        Report.objects.filter(
+            channel=Channel.IMPORT,
+            categories__isnull=True,
+            modified__gte=dt.datetime.fromtimestamp(since, tz=dt.UTC),
+        )
+        .only("pk", "description")
+        .order_by("pk")
+    )
+    batch: list[Report] = []
+
+    def flush() -> int:
+        labels = classifier.predict([r.description for r in batch])
+        links = [
+            through(report_id=r.pk, category_id=by_name[name].pk)
+            for r, names in zip(batch, labels, strict=True)
+            for name in names
+            if name in by_name
+        ]
+        through.objects.bulk_create(links, ignore_conflicts=True)
+        for r, names in zip(batch, labels, strict=True):
+            known = [by_name[n] for n in names if n in by_name]
+            if known:
+                Report.objects.filter(pk=r.pk).update(area_id=known[0].area_id)
+        return sum(1 for names in labels if names)
+
+    for report in qs.iterator(chunk_size=2000):
+        batch.append(report)
+        if len(batch) == 2000:
+            done += flush()
+            batch = []
+    if batch:
+        done += flush()
+    return done
