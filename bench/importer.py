@@ -86,9 +86,8 @@ def main() -> None:
         ),
         "?",
     )
-    print(
-        f"date {dt.date.today()} · {os.cpu_count()} cores, {cpu} · Python {platform.python_version()}"
-    )
+    print(f"date {dt.date.today()} · {os.cpu_count()} cores, {cpu}")
+    print(f"Python {platform.python_version()}")
     print(
         f"file {args.path.name}: {summary.rows_read:,} rows; created {summary.created:,}, "
         f"rejected {summary.rejected_total:,}"
