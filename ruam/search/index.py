@@ -69,8 +69,40 @@ def reindex_all_reports(batch_size: int = 2000) -> int:
         last = batch[-1].pk
 
 
+# PostgreSQL's full-text and trigram indexes (see the migration): rebuilt in one go after a
+# large load, which is several times faster than maintaining them row by row.
+PG_INDEXES = {
+    "search_words_gin": "CREATE INDEX search_words_gin ON search_searchentry "
+    "USING gin (to_tsvector('simple'::regconfig, words))",
+    "search_raw_trgm": "CREATE INDEX search_raw_trgm ON search_searchentry "
+    "USING gin (raw gin_trgm_ops)",
+}
+BULK = 20_000
+
+
 def index_missing_reports(batch_size: int = 2000) -> int:
     """Index every report that has no search entry yet (after an import), in batches."""
+    from django.db import connection
+
+    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT).values("object_id")
+    missing = Report.objects.exclude(pk__in=indexed).count()
+    bulk = connection.vendor == "postgresql" and missing >= BULK
+    if bulk:
+        with connection.cursor() as cursor:
+            for name in PG_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    try:
+        return _index_missing(batch_size)
+    finally:
+        if bulk:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                for sql in PG_INDEXES.values():
+                    cursor.execute(sql)
+                cursor.execute("RESET maintenance_work_mem")
+
+
+def _index_missing(batch_size: int) -> int:
     done = 0
     last = 0
     while True:
