@@ -72,8 +72,7 @@ def reindex_all_reports(batch_size: int = 2000) -> int:
 # PostgreSQL's full-text and trigram indexes (see the migration): rebuilt in one go after a
 # large load, which is several times faster than maintaining them row by row.
 PG_INDEXES = {
-    "search_words_gin": "CREATE INDEX search_words_gin ON search_searchentry "
-    "USING gin (to_tsvector('simple'::regconfig, words))",
+    "search_words_gin": "CREATE INDEX search_words_gin ON search_searchentry USING gin (vector)",
     "search_raw_trgm": "CREATE INDEX search_raw_trgm ON search_searchentry "
     "USING gin (raw gin_trgm_ops)",
 }

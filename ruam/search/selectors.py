@@ -73,17 +73,22 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+# Ranking looks at the newest matches only: enough for a page of results, and bounded however
+# common the word.
+RANK_WINDOW = 2000
+
+
 def _postgres(raw, words, where, params, limit, offset):
     tsquery = " ".join(words)
-    vector = "to_tsvector('simple'::regconfig, e.words)"
     base = (
-        f"FROM search_searchentry e WHERE ({vector} @@ plainto_tsquery('simple', %s)"
+        "FROM search_searchentry e WHERE (e.vector @@ plainto_tsquery('simple', %s)"
         f" OR e.raw ILIKE %s){where}"
     )
     base_params = [tsquery, _like(raw), *params]
     sql = (
-        f"SELECT {COLUMNS}, ts_rank({vector}, plainto_tsquery('simple', %s)) AS rank "
-        f"{base} ORDER BY rank DESC, e.created DESC LIMIT %s OFFSET %s"
+        f"SELECT {COLUMNS}, ts_rank(e.vector, plainto_tsquery('simple', %s)) AS rank "
+        f"FROM (SELECT e.* {base} ORDER BY e.created DESC LIMIT {RANK_WINDOW}) e "
+        "ORDER BY rank DESC, e.created DESC LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [tsquery, *base_params, limit, offset])
