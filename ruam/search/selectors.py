@@ -80,11 +80,12 @@ RANK_WINDOW = 2000
 
 def _postgres(raw, words, where, params, limit, offset):
     tsquery = " ".join(words)
+    # Word parts need three characters for the trigram index; shorter ones match whole words.
+    part = " OR e.raw ILIKE %s" if len(raw) >= 3 else ""
     base = (
-        "FROM search_searchentry e WHERE (e.vector @@ plainto_tsquery('simple', %s)"
-        f" OR e.raw ILIKE %s){where}"
+        f"FROM search_searchentry e WHERE (e.vector @@ plainto_tsquery('simple', %s){part}){where}"
     )
-    base_params = [tsquery, _like(raw), *params]
+    base_params = [tsquery, *([_like(raw)] if part else []), *params]
     sql = (
         f"SELECT {COLUMNS}, ts_rank(e.vector, plainto_tsquery('simple', %s)) AS rank "
         f"FROM (SELECT e.* {base} ORDER BY e.created DESC LIMIT {RANK_WINDOW}) e "
