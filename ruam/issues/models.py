@@ -182,3 +182,29 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.issue_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"issues/{instance.issue_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document or photo attached to an issue: PDFs as sent, images re-encoded without EXIF."""
+
+    issue = models.ForeignKey(Issue, models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title

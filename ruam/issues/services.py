@@ -257,3 +257,47 @@ def follow(issue: Issue, *, user, on: bool = True) -> None:
         Follower.objects.get_or_create(issue=issue, user=user)
     else:
         Follower.objects.filter(issue=issue, user=user).delete()
+
+
+ATTACHMENT_TOO_LARGE = B("ไฟล์ใหญ่เกิน 10 MB", "The file is larger than 10 MB.")
+ATTACHMENT_TYPE = B(
+    "แนบได้เฉพาะ PDF หรือภาพ (JPEG, PNG, WebP, HEIC)",
+    "Only PDF files and images (JPEG, PNG, WebP, HEIC) can be attached.",
+)
+ATTACHMENT_CORRUPT = B("ไฟล์ PDF เสียหรือไม่สมบูรณ์", "The PDF file is damaged or incomplete.")
+MAX_ATTACHMENT = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def add_attachment(issue: Issue, *, actor, data: bytes, title: str = "", filename: str = ""):
+    """Members, or the resident who proposed the issue, attach a PDF or an image."""
+    from django.core.files.base import ContentFile
+
+    from ruam.issues.models import Attachment
+    from ruam.reports.photos import PhotoError, process_photo, sniff
+
+    if not (getattr(actor, "is_authenticated", False) and actor.pk == issue.proposer_id):
+        _require_member(actor, issue)
+    title = (title or filename or "").strip()[:200] or "เอกสารแนบ"
+    if len(data) > MAX_ATTACHMENT:
+        raise InvalidInput({"file": ATTACHMENT_TOO_LARGE})
+    if data[:5] == b"%PDF-":
+        if b"%%EOF" not in data[-1024:]:
+            raise InvalidInput({"file": ATTACHMENT_CORRUPT})
+        content, content_type, extension = data, "application/pdf", "pdf"
+    elif sniff(data):
+        try:
+            photo = process_photo(data)
+        except PhotoError as exc:
+            raise InvalidInput({"file": B(exc.message_th, exc.message_en)}) from None
+        content, content_type, extension = photo.large, photo.content_type, photo.extension
+    else:
+        raise InvalidInput({"file": ATTACHMENT_TYPE})
+    item = Attachment(
+        issue=issue, title=title, content_type=content_type, size=len(content), uploaded_by=actor
+    )
+    item.file.save(
+        f"{issue.pk}-{timezone.now():%Y%m%d%H%M%S}.{extension}", ContentFile(content), save=False
+    )
+    item.save()
+    return item

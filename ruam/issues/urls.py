@@ -12,4 +12,5 @@ urlpatterns = [
     path("issues/<int:pk>/comment/", views.comment, name="comment"),
     path("issues/<int:pk>/comments/<int:comment_pk>/hide/", views.hide_comment, name="hide"),
     path("issues/<int:pk>/status/", views.change_status, name="status"),
+    path("issues/<int:pk>/attachments/", views.attach, name="attach"),
 ]

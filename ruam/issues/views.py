@@ -86,6 +86,9 @@ def issue_new(request: HttpRequest, code: str) -> HttpResponse:
                 description=data["description"],
                 kind=data["kind"],
                 area=data["area"],
+                plan_items=data["plan_items"],
+                lat=data["lat"],
+                lon=data["lon"],
                 place=data["place"],
                 reports=linked,
                 source=Issue.Source.HOTSPOT if request.GET.get("from") == "hotspot" else None,
@@ -177,3 +180,22 @@ def group_issues(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("status", "-created")
     )
     return render(request, "issues/group.html", {"group": group, "body": body, "issues": issues})
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(issue):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput({"file": services.ATTACHMENT_TYPE})
+        services.add_attachment(
+            issue,
+            actor=request.user,
+            data=upload.read(),
+            title=request.POST.get("title", ""),
+            filename=upload.name,
+        )
+        messages.success(request, _("Attached."))
+
+    return _act(request, pk, act)

@@ -112,3 +112,30 @@ def test_hidden_comments_keep_their_text(seat, make_user):
     item.refresh_from_db()
     assert item.hidden and item.text == "ข้อความไม่สุภาพ"
     assert issue.events.filter(kind=IssueEvent.Kind.COMMENT_HIDDEN).exists()
+
+
+def test_attachments_pdf_and_image_checked(seat, make_user, photo):
+    member = seat("committee-1046", Role.MEMBER)
+    issue = new_issue(member)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert (
+        services.add_attachment(issue, actor=member, data=pdf, title="แผนผัง").content_type
+        == "application/pdf"
+    )
+    image = services.add_attachment(issue, actor=member, data=photo, filename="a.jpg")
+    assert image.content_type == "image/jpeg" and image.file.read()[:3] == b"\xff\xd8\xff"
+    for bad in [b"#!/bin/sh\nrm -rf /", b"%PDF-1.4 cut off", b"GIF89a" + b"0" * 20]:
+        with pytest.raises(InvalidInput):
+            services.add_attachment(issue, actor=member, data=bad)
+    with pytest.raises(NotAllowed):
+        services.add_attachment(issue, actor=make_user(), data=pdf)
+    assert issue.attachments.count() == 2
+
+
+def test_plan_items_and_place_are_kept(seat):
+    from ruam.framework.models import PlanItem
+
+    member = seat("committee-1046", Role.MEMBER)
+    flooding = PlanItem.objects.get(kind__code="development-issue", number=4)
+    issue = new_issue(member, plan_items=[flooding], lat=13.86, lon=100.70, place="ซอยวัด")
+    assert list(issue.plan_items.all()) == [flooding] and issue.lat == 13.86
