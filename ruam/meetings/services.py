@@ -361,3 +361,28 @@ def roll_up(issue: Issue, *, actor=None) -> int:
         after_commit(tasks.notify_issue_status, event.pk)
         issue.status = IssueStatus.DONE
     return progress
+
+
+INVITEE_REQUIRED = B("โปรดระบุชื่อหรือหน่วยงานที่เชิญ", "Please give the name or body invited.")
+
+
+@transaction.atomic
+def invite(
+    meeting: Meeting,
+    *,
+    actor,
+    name: str,
+    role: str = "",
+    group: str = "guest",
+    body: Body | None = None,
+) -> Invitation:
+    """Invite a central department (by its body) or a guest by name."""
+    _require_officer(actor, meeting.body)
+    name = (name or (body.name_th if body else "")).strip()[:200]
+    if not name:
+        raise InvalidInput({"name": INVITEE_REQUIRED})
+    if group not in Invitation.Group.values:
+        group = Invitation.Group.GUEST
+    return Invitation.objects.create(
+        meeting=meeting, name=name, role=role.strip()[:200], group=group
+    )

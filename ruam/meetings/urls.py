@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("meetings/<int:pk>/items/", views.add_item, name="add_item"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/invite/", views.invite, name="invite"),
     path("meetings/<int:pk>/items/<int:item_pk>/", views.record_item, name="record_item"),
     path("meetings/<int:pk>/hold/", views.hold, name="hold"),
     path("actions/<int:pk>/", views.action_detail, name="action"),

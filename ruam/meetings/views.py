@@ -119,6 +119,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "division_type__order"
             ),
             attendance_choices=Attendance.Status.choices,
+            departments=Body.objects.filter(kind=Body.Kind.DEPARTMENT).order_by("name_th"),
         )
     return render(request, "meetings/detail.html", context)
 
@@ -161,6 +162,27 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 
     if _guard(request, act):
         messages.success(request, _("Added to the agenda."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for_officer(request, pk)
+    body = Body.objects.filter(pk=request.POST.get("body") or 0, kind=Body.Kind.DEPARTMENT).first()
+
+    def act():
+        services.invite(
+            meeting,
+            actor=request.user,
+            name=request.POST.get("name", ""),
+            role=request.POST.get("role", ""),
+            group="department" if body else "guest",
+            body=body,
+        )
+
+    if _guard(request, act):
+        messages.success(request, _("Invited."))
     return redirect(meeting)
 
 

@@ -100,3 +100,23 @@ def test_committee_api(client, seat):
     assert meeting_json["agenda"][0]["issue_id"] == issue.pk
     assert client.get("/api/v1/actions").json()["count"] == 0
     assert client.get("/api/v1/issues/999999").status_code == 404
+
+
+def test_invite_a_department_and_a_guest(client, seat):
+    secretary = seat("committee-1046", Role.SECRETARY)
+    from ruam.meetings import services as meetings
+
+    meeting = meetings.schedule_meeting(
+        actor=secretary,
+        body=Body.objects.get(code="committee-1046"),
+        starts_at=timezone.now(),
+        place="ห้องประชุม",
+    )
+    client.force_login(secretary)
+    drainage = Body.objects.get(code="dept-drainage")
+    client.post(f"/meetings/{meeting.pk}/invite/", {"body": drainage.pk, "role": "ผู้แทน"})
+    client.post(
+        f"/meetings/{meeting.pk}/invite/", {"name": "ประธานชุมชนวัดพระยา", "role": "แขกรับเชิญ"}
+    )
+    groups = sorted(meeting.invitations.values_list("group", "name"))
+    assert groups == [("department", "สำนักการระบายน้ำ"), ("guest", "ประธานชุมชนวัดพระยา")]
