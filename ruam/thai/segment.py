@@ -30,7 +30,8 @@ DICT_NAME = "ruam_words_th"
 
 # Kept: letters and digits (\w), the Thai consonants, vowels, tone marks and digits, and a dot
 # between two digits. Everything else is a word break, including "_" and ๆ U+0E46 (which \w
-# matches); ฿ ๏ ๚ ๛ are symbols. ฯ is a letter to \w, so "ฯลฯ" stays a word. A dot elsewhere confuses the segmenter
+# matches); ฿ ๏ ๚ ๛ are symbols. ฯ is a letter to \w, so "ฯลฯ" stays a word.
+# A dot elsewhere confuses the segmenter
 # ("ไหล...ค่ะ" → "ไห ล ค่ะ"), so it breaks words.
 _BREAK = re.compile(
     r"(?:[^\w\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e\u0e50-\u0e59.]|[_\u0e46]"
