@@ -101,6 +101,12 @@ class Issue(models.Model):
         return self.status in OPEN
 
     @property
+    def point_geojson(self) -> dict | None:
+        if self.lat is None or self.lon is None:
+            return None
+        return {"type": "Point", "coordinates": [self.lon, self.lat]}
+
+    @property
     def tone(self) -> str:
         return TONE.get(self.status, "new")
 

@@ -69,3 +69,19 @@ def test_the_group_sees_issues_escalated_from_its_districts(client, seat):
     html = client.get("/groups/4/issues/").content.decode()
     assert "ถนนเชื่อมเขตชำรุด" in html and "ถนนคร่อมสองเขต" in html
     assert "ถนนเชื่อมเขตชำรุด" not in client.get("/groups/1/issues/").content.decode()
+
+
+def test_an_issue_with_a_place_shows_it_on_a_map(client, seat):
+    from ruam.issues import services
+
+    issue = services.create_issue(
+        actor=seat("committee-1046", Role.MEMBER),
+        district_code="1046",
+        title="สวนสาธารณะ",
+        description="ที่ว่างริมคลอง",
+        kind="development",
+        lat=13.86,
+        lon=100.70,
+    )
+    html = client.get(f"/issues/{issue.pk}/").content.decode()
+    assert 'id="map-geometry"' in html and "100.7" in html
