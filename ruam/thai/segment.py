@@ -28,16 +28,15 @@ from collections.abc import Iterable
 
 DICT_NAME = "ruam_words_th"
 
-# Kept: letters and digits (\w), the Thai consonants, vowels, tone marks and digits, and a dot
-# between two digits. Everything else is a word break, including "_" and ๆ U+0E46 (which \w
-# matches); ฿ ๏ ๚ ๛ are symbols. ฯ is a letter to \w, so "ฯลฯ" stays a word.
-# A dot elsewhere confuses the segmenter
-# ("ไหล...ค่ะ" → "ไห ล ค่ะ"), so it breaks words.
-_BREAK = re.compile(
-    r"(?:[^\w\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e\u0e50-\u0e59.]|[_\u0e46]"
-    r"|(?<!\d)\.|\.(?!\d))+"
-)
-_REPEAT = re.compile(r"([^\d])\1{2,}")
+# Kept: letters and digits (\w), the Thai consonants, vowels, tone marks and digits, and dots.
+# Everything else is a word break. ฿ ๏ ๚ ๛ are symbols; ฯ is a letter to \w, so "ฯลฯ" stays a
+# word. "_" and ๆ U+0E46 are word characters to \w, so they are replaced separately.
+_BREAK = re.compile(r"[^\w\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e\u0e50-\u0e59.]+")
+# A dot breaks words too unless it is between two digits ("2.5"): dots elsewhere confuse the
+# segmenter ("ไหล...ค่ะ" → "ไห ล ค่ะ").
+_DOT = re.compile(r"(?<!\d)\.+|\.+(?!\d)")
+_REPEAT = re.compile(r"(\D)\1\1+")
+_THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 _TRANSLATE = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 _lock = threading.Lock()
@@ -70,8 +69,12 @@ def _load():
 
 def normalise(text: str) -> str:
     """The text as segmentation sees it: see the module's docstring."""
-    text = text.lower().translate(_TRANSLATE).replace("\u0e4d\u0e32", "\u0e33")
+    text = text.lower().replace("\u0e4d\u0e32", "\u0e33").replace("ๆ", " ").replace("_", " ")
+    if _THAI_DIGIT.search(text):
+        text = text.translate(_TRANSLATE)
     text = _REPEAT.sub(r"\1", text)
+    if "." in text:
+        text = _DOT.sub(" ", text)
     return _BREAK.sub(" ", text)
 
 
