@@ -888,14 +888,14 @@ def import_files(
         from ruam.search.index import index_missing_reports, refresh_open_flags
 
         t = time.time()
-        summary.classified = classify_unlabelled(since=started)
+        summary.classified = classify_unlabelled()
         summary.indexed = index_missing_reports()
         refresh_open_flags(modified_since=started)
         summary.index_seconds = time.time() - t
     return summary
 
 
-def classify_unlabelled(*, since: float) -> int:
+def classify_unlabelled() -> int:
     """Unlabelled imported tickets get the trained classifier's categories (when installed)."""
     try:
         from ruam.thai.classifier import get_classifier
@@ -910,11 +910,8 @@ def classify_unlabelled(*, since: float) -> int:
     through = Report.categories.through
     done = 0
     qs = (
-        Report.objects.filter(
-            channel=Channel.IMPORT,
-            categories__isnull=True,
-            modified__gte=dt.datetime.fromtimestamp(since, tz=dt.UTC),
-        )
+        # Every imported report still without a category, also those of an interrupted run.
+        Report.objects.filter(channel=Channel.IMPORT, categories__isnull=True)
         .only("pk", "description")
         .order_by("pk")
     )
