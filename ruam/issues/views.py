@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
-from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.errors import InvalidInput
+from ruam.core.web import add_errors, attempt
 from ruam.geo.models import District
 from ruam.issues import services
 from ruam.issues.forms import CommentForm, IssueForm
 from ruam.issues.models import Issue
 from ruam.issues.statuses import TRANSITIONS, IssueStatus
 from ruam.reports.models import Report, normalise_code
-from ruam.reports.views import add_errors, both
 
 
 def district_issues(request: HttpRequest, code: str) -> HttpResponse:
@@ -107,13 +106,7 @@ def issue_new(request: HttpRequest, code: str) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
     issue = get_object_or_404(Issue, pk=pk)
-    try:
-        action(issue)
-    except NotAllowed as exc:
-        raise PermissionDenied(both(exc.message)) from None
-    except InvalidInput as exc:
-        for message in exc.errors.values():
-            messages.error(request, both(message))
+    attempt(request, lambda: action(issue))
     return redirect(issue)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
-from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.web import attempt, both
 from ruam.geo.models import District
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue
@@ -24,24 +24,11 @@ from ruam.meetings import services
 from ruam.meetings.models import Action, AgendaItem, Attendance, Meeting, Section
 from ruam.meetings.selectors import agenda_suggestions
 from ruam.reports.models import Report
-from ruam.reports.views import both
 
 
 def _committee(code: str) -> tuple[District, Body]:
     district = get_object_or_404(District, code=code)
     return district, get_object_or_404(Body, code=committee_code(code))
-
-
-def _guard(request: HttpRequest, action) -> bool:
-    try:
-        action()
-        return True
-    except NotAllowed as exc:
-        raise PermissionDenied(both(exc.message)) from None
-    except InvalidInput as exc:
-        for message in exc.errors.values():
-            messages.error(request, both(message))
-        return False
 
 
 def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
@@ -83,7 +70,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
             )
             services.invite_members(meeting, actor=request.user)
 
-        if _guard(request, act):
+        if attempt(request, act):
             return redirect(meeting)
     return render(
         request,
@@ -160,7 +147,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
             description=request.POST.get("description", ""),
         )
 
-    if _guard(request, act):
+    if attempt(request, act):
         messages.success(request, _("Added to the agenda."))
     return redirect(meeting)
 
@@ -181,7 +168,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             body=body,
         )
 
-    if _guard(request, act):
+    if attempt(request, act):
         messages.success(request, _("Invited."))
     return redirect(meeting)
 
@@ -206,7 +193,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     for name in request.POST.get("guests", "").splitlines():
         if name.strip():
             entries.append({"name": name.strip()[:200], "status": "guest", "is_member": False})
-    if _guard(
+    if attempt(
         request, lambda: services.record_attendance(meeting, actor=request.user, entries=entries)
     ):
         present, total = services.quorum(meeting)
@@ -240,7 +227,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 )
             services.resolve(item, actor=request.user, text=text, actions=actions)
 
-    if _guard(request, act):
+    if attempt(request, act):
         messages.success(request, _("Saved."))
     return redirect(meeting)
 
@@ -249,7 +236,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_officer(request, pk)
-    if _guard(request, lambda: services.hold(meeting, actor=request.user)):
+    if attempt(request, lambda: services.hold(meeting, actor=request.user)):
         messages.success(request, _("The meeting is recorded."))
     return redirect(meeting)
 
@@ -258,7 +245,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("owner", "issue"), pk=pk)
     if request.method == "POST":
-        if _guard(
+        if attempt(
             request,
             lambda: services.update_action(
                 action,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
 from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.web import add_errors, attempt, both
 from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
 from ruam.reports import duplicates, services
@@ -24,7 +25,7 @@ from ruam.reports.models import Report, normalise_code
 from ruam.reports.rules import can_handle
 from ruam.reports.selectors import filter_reports, handling_bodies, inbox
 from ruam.reports.statuses import Status, allowed_for_staff
-from ruam.reports.views import add_errors, both, get_report
+from ruam.reports.views import get_report
 
 VIEWS = [
     ("new", gettext_lazy("New")),
@@ -154,14 +155,8 @@ def decide_duplicate(request: HttpRequest, code: str, pk: int, decision: str) ->
     suggestion = report.duplicate_suggestions.filter(pk=pk).first()
     if suggestion is None:
         raise Http404
-    try:
-        if decision == "confirm":
-            duplicates.confirm(suggestion, actor=request.user)
-        else:
-            duplicates.dismiss(suggestion, actor=request.user)
-    except InvalidInput as exc:
-        for message in exc.errors.values():
-            messages.error(request, both(message))
+    decide = duplicates.confirm if decision == "confirm" else duplicates.dismiss
+    attempt(request, lambda: decide(suggestion, actor=request.user))
     return redirect("reports:staff", code=report.code)
 
 

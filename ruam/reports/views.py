@@ -6,16 +6,15 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
+from ruam.core.errors import Bilingual, InvalidInput
 from ruam.core.ratelimit import allow, client_address
+from ruam.core.web import add_errors, attempt, both
 from ruam.reports import services
 from ruam.reports.forms import RatingForm, ReasonForm, ReportForm, read_files
 from ruam.reports.models import Channel, Report, normalise_code
@@ -24,21 +23,6 @@ from ruam.reports.selectors import nearby_open, public_reports
 from ruam.reports.statuses import allowed_for_reporter
 
 SESSION_KEYS = "report_keys"
-
-
-def both(message: Bilingual) -> str:
-    """An error for a person: the active language first, the other after it."""
-    if (get_language() or "th").startswith("en"):
-        return f"{message.en} — {message.th}"
-    return f"{message.th} — {message.en}"
-
-
-def add_errors(form, exc: InvalidInput) -> None:
-    for field, message in exc.errors.items():
-        target = field if field in form.fields else None
-        if field in {"location", "lat"}:
-            target = "lat"
-        form.add_error(target, both(message))
 
 
 def _float(value: str | None) -> float | None:
@@ -111,7 +95,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=data["submission"],
                 )
             except InvalidInput as exc:
-                add_errors(form, exc)
+                add_errors(form, exc, aliases={"location": "lat"})
                 return render(request, "reports/new.html", {"form": form}, status=422)
             report = result.report
             if result.reporter_key:
@@ -176,13 +160,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
 def _reporter_action(request: HttpRequest, code: str, action) -> HttpResponse:
     report = get_report(code)
     key = _reporter_key(request, report)
-    try:
-        action(report, key)
-    except NotAllowed as exc:
-        raise PermissionDenied(both(exc.message)) from None
-    except InvalidInput as exc:
-        for message in exc.errors.values():
-            messages.error(request, both(message))
+    attempt(request, lambda: action(report, key))
     return redirect(report)
 
 
@@ -221,12 +199,11 @@ def support(request: HttpRequest, code: str) -> HttpResponse:
     if not allow("support", client_address(request)):
         messages.error(request, both(TOO_MANY))
         return redirect(report)
-    try:
-        services.support(report, user=request.user, fingerprint=_fingerprint(request))
+    fingerprint = _fingerprint(request)
+    if attempt(
+        request, lambda: services.support(report, user=request.user, fingerprint=fingerprint)
+    ):
         messages.success(request, _("Added: you are following this report as yours too."))
-    except InvalidInput as exc:
-        for message in exc.errors.values():
-            messages.error(request, both(message))
     return redirect(report)
 
 
