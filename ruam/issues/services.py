@@ -63,7 +63,8 @@ def _check_text(errors: dict, title: str, description: str, kind: str) -> None:
         errors["kind"] = KIND_INVALID
 
 
-def _event(issue: Issue, kind: str, actor=None, **values) -> IssueEvent:
+def record_event(issue: Issue, kind: str, actor=None, **values) -> IssueEvent:
+    """One line of the issue's timeline (meetings, resolutions and actions add theirs here)."""
     return IssueEvent.objects.create(
         issue=issue,
         kind=kind,
@@ -114,7 +115,7 @@ def create_issue(
         proposer=actor,
     )
     issue.plan_items.set(list(plan_items))
-    _event(issue, IssueEvent.Kind.CREATED, actor, to_status=issue.status)
+    record_event(issue, IssueEvent.Kind.CREATED, actor, to_status=issue.status)
     for report in reports:
         _link(issue, report, actor)
     Follower.objects.get_or_create(issue=issue, user=actor)
@@ -123,7 +124,7 @@ def create_issue(
 
 def _link(issue: Issue, report: Report, actor) -> None:
     issue.reports.add(report)
-    _event(issue, IssueEvent.Kind.REPORT_LINKED, actor, report=report)
+    record_event(issue, IssueEvent.Kind.REPORT_LINKED, actor, report=report)
 
 
 def _require_member(actor, issue: Issue) -> None:
@@ -162,7 +163,25 @@ def change_status(
     meeting_id: int | None = None,
     escalate_to: Body | None = None,
 ) -> IssueEvent:
+    """A committee member moves the issue along its lifecycle."""
     _require_member(actor, issue)
+    return move(
+        issue, actor=actor, to=to, note=note, meeting_id=meeting_id, escalate_to=escalate_to
+    )
+
+
+@transaction.atomic
+def move(
+    issue: Issue,
+    *,
+    actor,
+    to: str,
+    note: str = "",
+    meeting_id: int | None = None,
+    escalate_to: Body | None = None,
+) -> IssueEvent:
+    """The move itself, once the caller is entitled to it: the lifecycle table, the reason, the
+    timeline, the residents told. (Also the step an official's last action update makes.)"""
     note = (note or "").strip()
     errors: dict = {}
     locked = Issue.objects.select_for_update().get(pk=issue.pk)
@@ -172,7 +191,7 @@ def change_status(
         errors["note"] = REASON_REQUIRED
     if errors:
         raise InvalidInput(errors)
-    event = _event(
+    event = record_event(
         locked,
         IssueEvent.Kind.STATUS,
         actor,
@@ -249,7 +268,7 @@ def hide_comment(item: Comment, *, actor, reason: str) -> None:
     item.hidden, item.hidden_reason, item.hidden_by = True, reason[:300], actor
     item.hidden_at = timezone.now()
     item.save(update_fields=["hidden", "hidden_reason", "hidden_by", "hidden_at"])
-    _event(item.issue, IssueEvent.Kind.COMMENT_HIDDEN, actor, note=reason)
+    record_event(item.issue, IssueEvent.Kind.COMMENT_HIDDEN, actor, note=reason)
 
 
 def follow(issue: Issue, *, user, on: bool = True) -> None:

@@ -205,18 +205,13 @@ def record_minutes(item: AgendaItem, *, actor, minutes: str) -> None:
     item.minutes = minutes.strip()
     item.save(update_fields=["minutes"])
     if item.issue_id:
-        issue_services_event(item.issue, actor, IssueEvent.Kind.DISCUSSED, item)
-
-
-def issue_services_event(issue: Issue, actor, kind: str, item: AgendaItem, **values) -> None:
-    IssueEvent.objects.create(
-        issue=issue,
-        kind=kind,
-        actor=actor,
-        meeting_id=item.meeting_id,
-        note=values.pop("note", f"{item.meeting.title} ระเบียบวาระที่ {item.number}"),
-        **values,
-    )
+        issue_services.record_event(
+            item.issue,
+            IssueEvent.Kind.DISCUSSED,
+            actor,
+            meeting_id=item.meeting_id,
+            note=f"{item.meeting.title} ระเบียบวาระที่ {item.number}",
+        )
 
 
 @transaction.atomic
@@ -243,7 +238,9 @@ def resolve(
     resolution = Resolution.objects.create(item=item, text=text)
     issue = item.issue
     if issue is not None:
-        issue_services_event(issue, actor, IssueEvent.Kind.RESOLUTION, item, note=text)
+        issue_services.record_event(
+            issue, IssueEvent.Kind.RESOLUTION, actor, meeting_id=meeting.pk, note=text
+        )
         target = issue_status or (
             IssueStatus.RESOLVED if issue.status == IssueStatus.ON_AGENDA else None
         )
@@ -260,10 +257,10 @@ def resolve(
             due=spec["due"],
         )
         if issue is not None:
-            IssueEvent.objects.create(
-                issue=issue,
-                kind=IssueEvent.Kind.ACTION,
-                actor=actor,
+            issue_services.record_event(
+                issue,
+                IssueEvent.Kind.ACTION,
+                actor,
                 action_id=action.pk,
                 meeting_id=meeting.pk,
                 note=f"{action.title} → {action.owner.name_th} ({action.due:%Y-%m-%d})",
@@ -320,10 +317,10 @@ def update_action(action: Action, *, actor, progress: int, note: str = "") -> Ac
         action.status = Action.Status.IN_PROGRESS
     action.save(update_fields=["progress", "status", "done_at"])
     if action.issue_id:
-        IssueEvent.objects.create(
-            issue=action.issue,
-            kind=IssueEvent.Kind.ACTION_PROGRESS,
-            actor=actor,
+        issue_services.record_event(
+            action.issue,
+            IssueEvent.Kind.ACTION_PROGRESS,
+            actor,
             action_id=action.pk,
             note=f"{action.title}: {progress}% {note}".strip(),
         )
@@ -345,21 +342,14 @@ def roll_up(issue: Issue, *, actor=None) -> int:
     issue.progress = progress
     all_done = actions.exists() and not actions.exclude(status=Action.Status.DONE).exists()
     if all_done and issue.status == IssueStatus.IN_PROGRESS and actor is not None:
-        # The committee's own step: an official's last update marks it done for the committee.
-        Issue.objects.filter(pk=issue.pk).update(status=IssueStatus.DONE)
-        event = IssueEvent.objects.create(
-            issue=issue,
-            kind=IssueEvent.Kind.STATUS,
+        # The official's last update completes the committee's issue: the same move a member
+        # makes, through the same lifecycle table, timeline and notices.
+        issue_services.move(
+            issue,
             actor=actor,
-            from_status=IssueStatus.IN_PROGRESS,
-            to_status=IssueStatus.DONE,
+            to=IssueStatus.DONE,
             note="งานที่มอบหมายเสร็จครบ / all assigned actions done",
         )
-        from ruam.issues import tasks
-        from ruam.reports.tasks import after_commit
-
-        after_commit(tasks.notify_issue_status, event.pk)
-        issue.status = IssueStatus.DONE
     return progress
 
 
