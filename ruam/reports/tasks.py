@@ -105,14 +105,6 @@ def _tell_body(report: Report, body_ids: list[int], th: str, en: str) -> int:
 
 
 @task()
-def notify_new_report(report_id: int) -> int:
-    report = Report.objects.filter(pk=report_id).first()
-    if report is None or not report.responsible_id:
-        return 0
-    return _tell_body(report, [report.responsible_id], "เรื่องใหม่", "New report")
-
-
-@task()
 def notify_overdue() -> int:
     """Each overdue open report once: its responsible body hears of it in one message."""
     now = timezone.now()
@@ -137,14 +129,6 @@ def notify_overdue() -> int:
 
 
 @task()
-def find_duplicates(report_id: int) -> int:
-    from ruam.reports.duplicates import suggest
-
-    report = Report.objects.filter(pk=report_id).prefetch_related("categories").first()
-    return len(suggest(report)) if report is not None else 0
-
-
-@task()
 def after_intake(report_id: int) -> int:
     """A new report's background work: search index, probable duplicates, the division told."""
     from ruam.reports.duplicates import suggest
@@ -155,4 +139,6 @@ def after_intake(report_id: int) -> int:
         return 0
     index_reports([report])
     suggest(report)
-    return notify_new_report.call(report_id)
+    if not report.responsible_id:
+        return 0
+    return _tell_body(report, [report.responsible_id], "เรื่องใหม่", "New report")
