@@ -52,21 +52,20 @@ def set_report_open(report_id: int, open_now: bool) -> None:
     )
 
 
-def reindex_all_reports(batch_size: int = 2000) -> int:
-    done = 0
+FIELDS = ("pk", "code", "description", "address", "district_id", "status", "created")
+
+
+def _batches(reports, size: int):
+    """Reports in primary-key order, a batch at a time (the query runs again for each batch,
+    so rows indexed meanwhile are seen)."""
     last = 0
-    while True:
-        batch = list(
-            Report.objects.filter(pk__gt=last)
-            .order_by("pk")
-            .only("pk", "code", "description", "address", "district_id", "status", "created")[
-                :batch_size
-            ]
-        )
-        if not batch:
-            return done
-        done += index_reports(batch)
+    while batch := list(reports.filter(pk__gt=last).order_by("pk").only(*FIELDS)[:size]):
+        yield batch
         last = batch[-1].pk
+
+
+def reindex_all_reports(batch_size: int = 2000) -> int:
+    return sum(index_reports(batch) for batch in _batches(Report.objects.all(), batch_size))
 
 
 # PostgreSQL's full-text and trigram indexes (see the migration): rebuilt in one go after a
@@ -102,23 +101,12 @@ def index_missing_reports(batch_size: int = 2000) -> int:
 
 
 def _index_missing(batch_size: int) -> int:
+    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT).values("object_id")
     done = 0
-    last = 0
-    while True:
-        indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT).values("object_id")
-        batch = list(
-            Report.objects.filter(pk__gt=last)
-            .exclude(pk__in=indexed)
-            .order_by("pk")
-            .only("pk", "code", "description", "address", "district_id", "status", "created")[
-                :batch_size
-            ]
-        )
-        if not batch:
-            return done
+    for batch in _batches(Report.objects.exclude(pk__in=indexed), batch_size):
         SearchEntry.objects.bulk_create(report_entries(batch), batch_size=1000)
         done += len(batch)
-        last = batch[-1].pk
+    return done
 
 
 def refresh_open_flags(*, modified_since: float) -> int:
