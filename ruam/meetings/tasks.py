@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from ruam.bodies.models import Membership, Role
-from ruam.core.notify import Message, Recipient, deliver
+from ruam.bodies.models import Role
+from ruam.core.notify import Message, deliver, members_of
 from ruam.meetings.models import Action
 
 
@@ -26,22 +25,8 @@ def notify_overdue_actions() -> int:
     sent = 0
     for action in overdue:
         committee = action.issue.body if action.issue_id else action.resolution.item.meeting.body
-        people = (
-            Membership.objects.current()
-            .filter(
-                Q(body_id=action.owner_id)
-                | Q(
-                    body_id=committee.pk,
-                    role__in=[Role.CHAIR, Role.SECRETARY, Role.ASSISTANT_SECRETARY],
-                )
-            )
-            .select_related("person")
-        )
-        recipients = {
-            m.person.email: Recipient(str(m.person), m.person.email)
-            for m in people
-            if m.person.email
-        }
+        officers = [Role.CHAIR, Role.SECRETARY, Role.ASSISTANT_SECRETARY]
+        recipients = members_of([action.owner_id]) + members_of([committee.pk], officers)
         link = settings.RUAM_SITE_URL.rstrip("/") + f"/actions/{action.pk}/"
         days = (today - action.due).days
         message = Message(
@@ -52,6 +37,6 @@ def notify_overdue_actions() -> int:
             f"Action: {action.title}\nOwner: {action.owner.name_en or action.owner.name_th}\n"
             f"Due: {action.due:%Y-%m-%d} ({days} days overdue, {action.progress}% done)\n{link}\n",
         )
-        sent += deliver(list(recipients.values()), message)
+        sent += deliver(list({r.email or r.phone: r for r in recipients}.values()), message)
     Action.objects.filter(pk__in=[a.pk for a in overdue]).update(overdue_notified=timezone.now())
     return sent

@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
-from ruam.bodies.models import Membership
-from ruam.core.notify import Message, Recipient, deliver
+from ruam.core.notify import Message, Recipient, deliver, members_of
 from ruam.reports.models import Report, ReportEvent
 from ruam.reports.statuses import OPEN, Status
 
@@ -38,17 +37,6 @@ def _link(report: Report) -> str:
 def _status_label(status: str, lang: str) -> str:
     with translation.override(lang):
         return str(Status(status).label)
-
-
-def _body_recipients(body_ids: list[int]) -> list[Recipient]:
-    people = (
-        Membership.objects.current()
-        .filter(body_id__in=body_ids)
-        .select_related("person")
-        .values_list("person__display_name", "person__email", "person__phone")
-        .distinct()
-    )
-    return [Recipient(name, email, phone) for name, email, phone in people if email or phone]
 
 
 def reporter_of(report: Report) -> Recipient | None:
@@ -96,7 +84,7 @@ def notify_status_change(event_id: int) -> int:
 
 
 def _tell_body(report: Report, body_ids: list[int], th: str, en: str) -> int:
-    recipients = _body_recipients(body_ids)
+    recipients = members_of(body_ids)
     body = (
         f"{th}: {report.display_code} — {report.summary}\n{_link(report)}\n\n"
         f"{en}: {report.display_code}\n{_link(report)}\n"
@@ -123,7 +111,7 @@ def notify_overdue() -> int:
             f"[ร่วม] เรื่องเกินกำหนด {len(reports)} เรื่อง / {len(reports)} overdue reports",
             f"เรื่องที่เกินกำหนดเวลา / Reports past their deadline:\n{lines}\n",
         )
-        sent += deliver(_body_recipients([body_id]), message)
+        sent += deliver(members_of([body_id]), message)
     Report.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified=now)
     return sent
 
