@@ -12,6 +12,7 @@ from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
 from ruam.core.errors import Bilingual as B
 from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.queue import after_commit
 from ruam.framework.models import Area, PlanItem
 from ruam.issues.models import Comment, Follower, Issue, IssueEvent, Support
 from ruam.issues.statuses import NEEDS_REASON, TRANSITIONS, IssueStatus
@@ -213,7 +214,6 @@ def move(
     locked.save()
     if to in NOTIFY:
         from ruam.issues import tasks
-        from ruam.reports.tasks import after_commit
 
         after_commit(tasks.notify_issue_status, event.pk)
     issue.status, issue.status_note, issue.escalated_to = (

@@ -1,7 +1,8 @@
 """Background work for reports: telling reporters and divisions, from the database queue.
 
-Run the worker with ``ruam db_worker``. Tasks are enqueued only after the transaction that
-changed the report commits, so a rolled-back change never notifies anyone.
+Run the worker with ``ruam db_worker``. Tasks are enqueued with ``ruam.core.queue.after_commit``:
+they exist exactly when the change that called for them does, so a rolled-back change never
+notifies anyone.
 """
 
 from __future__ import annotations
@@ -9,25 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
 from ruam.core.notify import Message, Recipient, deliver, members_of
 from ruam.reports.models import Report, ReportEvent
 from ruam.reports.statuses import OPEN, Status
-
-
-def after_commit(task_function, *args) -> None:
-    """Enqueue so that the task exists exactly when the change does.
-
-    With the database queue the task row is written in the same transaction as the change (one
-    commit, and a rollback removes both); any other backend is called after the commit.
-    """
-    if task_function.get_backend().__class__.__name__ == "DatabaseBackend":
-        task_function.enqueue(*args)
-    else:
-        transaction.on_commit(lambda: task_function.enqueue(*args))
 
 
 def _link(report: Report) -> str:
@@ -117,12 +105,16 @@ def notify_overdue() -> int:
 
 
 @task()
-def after_intake(report_id: int) -> int:
-    """A new report's background work: search index, probable duplicates, the division told."""
+def after_intake(code: str) -> int:
+    """A new report's background work: search index, probable duplicates, the division told.
+
+    Called with the report's tracking code, which exists before the report's row does, so that
+    intake writes this task in the same statement as the report.
+    """
     from ruam.reports.duplicates import suggest
     from ruam.search.index import index_reports
 
-    report = Report.objects.filter(pk=report_id).prefetch_related("categories").first()
+    report = Report.objects.filter(code=code).prefetch_related("categories").first()
     if report is None:
         return 0
     index_reports([report])

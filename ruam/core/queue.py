@@ -1,0 +1,55 @@
+"""Background work through the database queue (django-tasks): enqueued by the change itself.
+
+Run the worker with ``ruam db_worker``. With the database backend a task's row is written in
+the same transaction as the change that calls for it: one commit makes both, and a rollback
+removes both, so a rolled-back change never notifies anyone and a committed one always will.
+Any other backend is called once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django_tasks.utils import normalize_json
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from ruam.core.rows import insert
+
+# django-tasks-db's own pre_save receiver sets run_after; task_row() does the same itself.
+RECEIVERS_DONE = (DBTaskResult,)
+
+_validated: set = set()
+
+
+def task_row(task_function, *args) -> DBTaskResult | None:
+    """The unsaved queue row for ``task_function(*args)``; None if the queue is not the database.
+
+    The row DatabaseBackend.enqueue writes, without the TaskResult it builds for the caller,
+    so that intake can write it in the same statement as the report (ruam.core.rows).
+    """
+    backend = task_function.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        return None
+    if task_function not in _validated:
+        backend.validate_task(task_function)
+        _validated.add(task_function)
+    return DBTaskResult(
+        id=uuid.uuid4(),
+        args_kwargs=normalize_json({"args": list(args), "kwargs": {}}),
+        priority=task_function.priority,
+        task_path=task_function.module_path,
+        queue_name=task_function.queue_name,
+        run_after=task_function.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
+
+
+def after_commit(task_function, *args) -> None:
+    """Run ``task_function(*args)`` in the background once the current change is committed."""
+    row = task_row(task_function, *args)
+    if row is not None:
+        insert(row, receivers_done=True)
+    else:
+        transaction.on_commit(lambda: task_function.enqueue(*args))

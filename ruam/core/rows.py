@@ -1,0 +1,146 @@
+"""One row, one statement: inserts for the paths that run on every request.
+
+``Model.save()`` and ``QuerySet.create()`` plan every insert anew (which fields, which
+expressions, which SQL). For a row of twenty-odd fields that planning costs more CPU than the
+database spends storing the row, and intake writes several rows per report. Here each model's
+INSERT is built once per database and reused; the values still go through each field's own
+``pre_save`` and ``get_db_prep_save``, so they are stored exactly as ``save()`` would store them.
+``insert_together`` writes a row and the rows that point to it in one statement on PostgreSQL.
+
+What this does not do: call the model's ``save()`` or send ``pre_save``/``post_save``. A model
+with such signal receivers is refused (``TypeError``), so nothing that listens is skipped
+silently, unless the caller names it in ``receivers_done`` (with a test that names the
+receivers); the caller also sets whatever the model's own ``save()`` would set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import cache
+
+from django.db import connections, models, transaction
+from django.db.models import NOT_PROVIDED
+from django.db.models.signals import post_save, pre_save
+
+
+@cache
+def _plan(model: type[models.Model], alias: str) -> tuple[tuple, tuple, str, str, bool]:
+    """A model's INSERT parts: fields, quoted columns, table, key column, whether it returns it."""
+    connection = connections[alias]
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in meta.concrete_fields if not f.generated and not f.db_returning)
+    columns = tuple(quote(f.column) for f in fields)
+    returning = meta.pk.db_returning and connection.features.can_return_columns_from_insert
+    return fields, columns, quote(meta.db_table), quote(meta.pk.column), returning
+
+
+def _check(obj: models.Model, receivers_done: Collection[type]) -> None:
+    model = type(obj)
+    if model in receivers_done:
+        return
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        raise TypeError(f"{model.__name__} has save signal receivers: use save()")
+
+
+def _row(obj: models.Model, alias: str, linked: Collection[str] = ()) -> tuple[str, list, bool]:
+    """``INSERT INTO t (columns) VALUES (placeholders)`` for ``obj``, its parameters, returning?
+
+    A NULL column with no database default is left out (it is NULL anyway): fewer parameters
+    to send, and the few shapes a model's rows take stay in the driver's statement cache.
+    Columns named in ``linked`` take the key of the row inserted first in the same statement.
+    """
+    connection = connections[alias]
+    fields, columns, table, _, returning = _plan(type(obj), alias)
+    names, placeholders, params = [], [], []
+    for f, column in zip(fields, columns, strict=True):
+        if f.attname in linked:
+            names.append(column)
+            placeholders.append("(SELECT key FROM row0)")
+            continue
+        value = f.get_db_prep_save(f.pre_save(obj, True), connection)
+        if value is None and f.db_default is NOT_PROVIDED:
+            continue
+        names.append(column)
+        placeholders.append("%s")
+        params.append(value)
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+    return sql, params, returning
+
+
+def _saved(obj: models.Model, alias: str) -> models.Model:
+    obj._state.adding = False
+    obj._state.db = alias
+    return obj
+
+
+def insert(
+    obj: models.Model, *, using: str = "default", receivers_done: bool = False
+) -> models.Model:
+    """INSERT ``obj`` as one new row and set its primary key; returns ``obj``."""
+    _check(obj, (type(obj),) if receivers_done else ())
+    connection = connections[using]
+    sql, params, returning = _row(obj, using)
+    pk = _plan(type(obj), using)[3]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + (f" RETURNING {pk}" if returning else ""), params)
+        if returning:
+            obj.pk = cursor.fetchone()[0]
+        elif obj._meta.pk.db_returning:
+            obj.pk = connection.ops.last_insert_id(cursor, obj._meta.db_table, obj._meta.pk.column)
+    return _saved(obj, using)
+
+
+def _links(child: models.Model, parent: models.Model) -> list:
+    """The child's foreign keys whose related object is ``parent`` (set before it had a key)."""
+    return [
+        f
+        for f in child._meta.concrete_fields
+        if f.is_relation and f.many_to_one and f.get_cached_value(child, None) is parent
+    ]
+
+
+def insert_together(
+    parent: models.Model,
+    *children: models.Model,
+    using: str = "default",
+    receivers_done: Collection[type] = (),
+) -> None:
+    """INSERT ``parent`` and ``children``, which may point to it, all or none; sets their keys.
+
+    On PostgreSQL this is one statement (each row a data-modifying WITH, the children taking
+    the parent's new key from it), so one round trip writes a report with its first event.
+    Elsewhere the rows are written one by one in a transaction.
+    """
+    for obj in (parent, *children):
+        _check(obj, receivers_done)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        with transaction.atomic(using=using):
+            insert(parent, using=using, receivers_done=True)
+            for child in children:
+                for f in _links(child, parent):
+                    setattr(child, f.attname, parent.pk)
+                insert(child, using=using, receivers_done=True)
+        return
+
+    parts, params, keyed = [], [], []
+    for i, obj in enumerate((parent, *children)):
+        linked = {f.attname for f in _links(obj, parent)} if i else ()
+        sql, values, returning = _row(obj, using, linked)
+        pk = _plan(type(obj), using)[3]
+        parts.append(f"row{i} AS ({sql}{f' RETURNING {pk} AS key' if returning else ''})")
+        params.extend(values)
+        if returning:
+            keyed.append((i, obj))
+    select = ", ".join(f"(SELECT key FROM row{i})" for i, _ in keyed)  # noqa: S608
+    sql = f"WITH {', '.join(parts)} SELECT {select or '1'}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = cursor.fetchone()
+    for (_, obj), key in zip(keyed, keys, strict=True):
+        obj.pk = key
+    for obj in (parent, *children):
+        for f in _links(obj, parent) if obj is not parent else ():
+            setattr(obj, f.attname, parent.pk)
+        _saved(obj, using)
