@@ -47,10 +47,13 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RUAM_SITE_URL = "https://ruam.test"
-    # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test.
+    # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test, nor
+    # rate-limit leases taken from counts that were rolled back.
+    from ruam.core.ratelimit import forget_leases
     from ruam.core.refcache import clear_all
 
     clear_all()
+    forget_leases()
 
 
 def jpeg(width: int = 640, height: int = 480, color=(200, 80, 40)) -> bytes:

@@ -6,6 +6,7 @@ function checks the rules itself, so no caller can skip them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -214,7 +215,11 @@ def submit_report(
     assert place is not None
 
     try:
-        with transaction.atomic():
+        # Without photos the report's rows are one statement, atomic by itself on PostgreSQL;
+        # photos are stored files and rows of their own, written in the same transaction. In a
+        # caller's transaction a savepoint keeps a lost idempotency race from breaking it.
+        alone = not processed and not transaction.get_connection().in_atomic_block
+        with contextlib.nullcontext() if alone else transaction.atomic():
             key = None if getattr(reporter, "is_authenticated", False) else new_reporter_key()
             report, event = _create(
                 description=description,
@@ -227,12 +232,9 @@ def submit_report(
                 consent=consent,
                 actor_body=actor_body,
                 reporter_key_hash=hash_key(key) if key else "",
+                idempotency=(idempotency_scope, idempotency_key) if idempotency_key else None,
             )
             stored = _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
-            if idempotency_key:
-                IdempotencyKey.objects.create(
-                    scope=idempotency_scope, key=idempotency_key, report=report
-                )
     except IntegrityError:
         # Two identical submissions raced; the other one won. Answer with its report.
         if idempotency_key:
@@ -257,6 +259,7 @@ def _create(
     consent: bool,
     actor_body: Body | None,
     reporter_key_hash: str,
+    idempotency: tuple[str, str] | None = None,
 ) -> tuple[Report, ReportEvent]:
     now = timezone.now()
     primary = categories[0] if categories else None
@@ -302,8 +305,18 @@ def _create(
     # Indexing for search, looking for duplicates and telling the division happen in the
     # background: the resident's request does only what must not wait.
     task = queue.task_row(tasks.after_intake, report.code)
+    once = (
+        [IdempotencyKey(scope=idempotency[0], key=idempotency[1], report=report)]
+        if idempotency
+        else []
+    )
     insert_together(
-        report, *links, event, *([task] if task else []), receivers_done=queue.RECEIVERS_DONE
+        report,
+        *links,
+        event,
+        *once,
+        *([task] if task else []),
+        receivers_done=queue.RECEIVERS_DONE,
     )
     if task is None:
         queue.after_commit(tasks.after_intake, report.code)
