@@ -11,6 +11,10 @@ admin.site.site_title = _("Ruam")
 admin.site.index_title = _("Configuration and records")
 
 urlpatterns = [
+    # Client programs first: their paths have prefixes of their own, so they are found without
+    # trying every page's pattern (the pages' order below still decides among the pages).
+    path("api/v1/", api.urls),
+    path("open311/v2/", include("ruam.integrations.open311.urls")),
     path("", include("ruam.core.urls")),
     path("", include("ruam.geo.urls")),
     path("", include("ruam.reports.urls")),
@@ -22,8 +26,6 @@ urlpatterns = [
     path("", include("ruam.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
-    path("open311/v2/", include("ruam.integrations.open311.urls")),
 ]
 
 # Uploaded photos (already re-encoded, metadata stripped) from local storage. Behind a web server

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import json
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 from ninja.responses import Status as Respond
 from ninja.security import APIKeyHeader, django_auth
 
@@ -131,6 +133,10 @@ class Filters(Schema):
     offset: int = Field(0, ge=0)
 
 
+def _body_out(body: Body | None) -> dict | None:
+    return body and {"code": body.code, "name_th": body.name_th, "name_en": body.name_en}
+
+
 def report_out(
     report: Report,
     request: HttpRequest | None = None,
@@ -160,7 +166,9 @@ def report_out(
         "categories": [c.name_th for c in categories],
         "area_number": area.number if area else None,
         "channel": report.channel,
-        "responsible": lookups.body(report.responsible_id) if report.responsible_id else None,
+        "responsible": _body_out(lookups.body(report.responsible_id))
+        if report.responsible_id
+        else None,
         "deadline": report.deadline,
         "created": report.created,
         "status_changed": report.status_changed,
@@ -280,9 +288,11 @@ def create_report(request: HttpRequest, payload: ReportIn):
     )
     if not result.created:
         return Respond(200, report_out(_get(result.report.code), request))
-    return Respond(
-        201,
-        report_out(result.report, request, categories=result.categories, photos=result.photos),
+    # Every API client's report passes here: the answer is written straight from report_out()
+    # (which the tests check against ReportOut) instead of being validated again per request.
+    out = report_out(result.report, request, categories=result.categories, photos=result.photos)
+    return HttpResponse(
+        json.dumps(out, cls=NinjaJSONEncoder), status=201, content_type="application/json"
     )
 
 

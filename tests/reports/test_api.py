@@ -6,6 +6,7 @@ import pytest
 
 from ruam.accounts.services import create_api_key, revoke_api_key
 from ruam.bodies.models import Body, Role
+from ruam.reports.api import ReportOut
 from ruam.reports.models import Report
 from ruam.reports.statuses import Status
 
@@ -54,6 +55,10 @@ def test_create_with_an_api_key(client, key, photo):
     raw = response.content.decode()
     for value in ("somsri@example.com", "0812345678", "สมศรี"):
         assert value not in raw
+    # The create answer skips per-request validation: it must be exactly what ReportOut makes,
+    # and what the detail endpoint answers for the same report.
+    assert set(body) == set(ReportOut.model_fields) and ReportOut.model_validate(body)
+    assert body == client.get(f"/api/v1/reports/{body['code']}").json()
 
 
 def test_create_without_a_key_is_401(client):
