@@ -66,7 +66,7 @@ def main() -> None:
     from django.db import connection
 
     from ruam.reports.models import Report
-    from ruam.search.index import reindex_all_reports
+    from ruam.search.index import index_missing_reports
     from ruam.search.models import SearchEntry
     from ruam.search.selectors import search
 
@@ -80,7 +80,7 @@ def main() -> None:
         print(f"imported {summary.rows_read:,} rows in {time.perf_counter() - t:.0f} s")
         if SearchEntry.objects.count() < Report.objects.count():
             t = time.perf_counter()
-            n = reindex_all_reports()
+            n = index_missing_reports()  # as import-traffy does: indexes rebuilt in one go
             print(f"indexed {n:,} reports in {time.perf_counter() - t:.0f} s")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

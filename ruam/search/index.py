@@ -98,6 +98,8 @@ def index_missing_reports(batch_size: int = 2000) -> int:
                 for sql in PG_INDEXES.values():
                     cursor.execute(sql)
                 cursor.execute("RESET maintenance_work_mem")
+                # The planner's statistics still describe the table before the load.
+                cursor.execute("ANALYZE search_searchentry")
 
 
 def _index_missing(batch_size: int) -> int:
@@ -117,10 +119,15 @@ def refresh_open_flags(*, modified_since: float) -> int:
 
     since = dt.datetime.fromtimestamp(modified_since, tz=dt.UTC)
     changed = Report.objects.filter(modified__gte=since)
+    # Only entries whose flag is wrong are written: after a first import every report is
+    # "changed", and its entry, made moments ago, is already right.
     n = SearchEntry.objects.filter(
-        kind=SearchEntry.Kind.REPORT, object_id__in=changed.filter(status__in=OPEN).values("pk")
+        kind=SearchEntry.Kind.REPORT,
+        is_open=False,
+        object_id__in=changed.filter(status__in=OPEN).values("pk"),
     ).update(is_open=True)
     return n + SearchEntry.objects.filter(
         kind=SearchEntry.Kind.REPORT,
+        is_open=True,
         object_id__in=changed.exclude(status__in=OPEN).values("pk"),
     ).update(is_open=False)

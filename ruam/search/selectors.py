@@ -4,11 +4,14 @@ The SQL is assembled from fixed fragments only (column lists, filter clauses cho
 constants); every value a person typed travels as a query parameter.
 
 Whole words (as nlpo3 segments them) rank first; entries that contain the query only as part
-of a word ("ท่วม" inside "น้ำท่วม") follow, newest first.
+of a word ("ท่วม" inside "น้ำท่วม") follow, newest first. The count is exact up to 1,000 on
+PostgreSQL (10,000 on SQLite); past that PostgreSQL's estimate, rounded to two figures.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -46,7 +49,7 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> tuple[list[Hit], int]:
-    """Hits for a query, best first, and how many there are (counted up to 10,000)."""
+    """Hits for a query, best first, and how many there are (see the module's docstring)."""
     query = " ".join(query.split())[:MAX_QUERY]
     if not query:
         return [], 0
@@ -73,30 +76,104 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-# Ranking looks at the newest matches only: enough for a page of results, and bounded however
-# common the word.
-RANK_WINDOW = 2000
+# Ranking looks at the newest matches only: enough for the first pages, and bounded however
+# common the word. Deeper pages widen it, up to MAX_WINDOW.
+RANK_WINDOW = 200
+MAX_WINDOW = 5_000
+# PostgreSQL looks for the newest matches in a band of recent time first, sized from the
+# planner's estimate of how many entries match, so that the band holds about twice the window:
+# a common word is answered from its last day or two (the GIN index ANDed with the `created`
+# index), a rare one from months or everything. Only if the band falls short is the rest read.
+BAND_FILL = 2.0
+# Up to this many matches are counted; past it the count is PostgreSQL's estimate.
+EXACT_COUNT = 1_000
+WORDS = "e.vector @@ plainto_tsquery('simple', %s)"
 
 
 def _postgres(raw, words, where, params, limit, offset):
+    """Whole-word matches (ranked) first, then word-part matches, newest first.
+
+    The word-part search (``raw LIKE``, through the trigram index) runs only when the word
+    search has not filled the window: a common word's own matches outnumber any page anyone
+    reads, and the trigram side is the expensive one (every candidate is checked).
+    """
+    window = min(max(RANK_WINDOW, offset + limit), MAX_WINDOW)
     tsquery = " ".join(words)
-    # Word parts need three characters for the trigram index; shorter ones match whole words.
-    part = " OR e.raw ILIKE %s" if len(raw) >= 3 else ""
-    base = (
-        f"FROM search_searchentry e WHERE (e.vector @@ plainto_tsquery('simple', %s){part}){where}"
-    )
-    base_params = [tsquery, *([_like(raw)] if part else []), *params]
-    sql = (
-        f"SELECT {COLUMNS}, ts_rank(e.vector, plainto_tsquery('simple', %s)) AS rank "
-        f"FROM (SELECT e.* {base} ORDER BY e.created DESC LIMIT {RANK_WINDOW}) e "
-        "ORDER BY rank DESC, e.created DESC LIMIT %s OFFSET %s"
-    )
+    part = len(raw) >= 3
     with connection.cursor() as cursor:
-        cursor.execute(sql, [tsquery, *base_params, limit, offset])
-        rows = cursor.fetchall()
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {MAX_COUNT}) t", base_params)
-        count = cursor.fetchone()[0]
-    return [Hit(*row) for row in rows], count
+        cursor.execute("SELECT max(created), min(created) FROM search_searchentry")
+        span = cursor.fetchone()
+        if span[0] is None:
+            return [], 0
+        found, count = [], 0
+        if words:
+            # Words are ANDed: the planner multiplies their shares as if independent ("ไฟ"
+            # and "ดับ" are not), so the rarest word's own count is the better estimate.
+            estimate = min(_estimate(cursor, f"{WORDS}{where}", [w, *params]) for w in words)
+            found, count = _newest(
+                cursor, span, WORDS, [tsquery], where, params, window, tsquery, estimate
+            )
+        if len(found) < window and part:
+            match, match_params = "e.raw LIKE %s", [_like(raw)]
+            if words:
+                match, match_params = f"{match} AND NOT {WORDS}", [*match_params, tsquery]
+            more, more_count = _newest(
+                cursor, span, match, match_params, where, params, window - len(found)
+            )
+            found += more
+            count += more_count
+    found.sort(key=lambda hit: (-hit.rank, -hit.created.timestamp()))
+    return found[offset : offset + limit], count
+
+
+def _newest(cursor, span, match, match_params, where, params, need, rank=None, estimate=None):
+    """The newest ``need`` entries that match, and how many match in all (see _how_many)."""
+    newest, oldest = span
+    condition, condition_params = f"{match}{where}", [*match_params, *params]
+    if estimate is None:
+        estimate = _estimate(cursor, condition, condition_params)
+    score = "ts_rank(e.vector, plainto_tsquery('simple', %s))" if rank else "0.0"
+    select = f"SELECT {COLUMNS}, {score} FROM search_searchentry e WHERE {condition}"
+    per_second = estimate / max((newest - oldest).total_seconds(), 1.0)
+    seconds = BAND_FILL * need / per_second if per_second else None
+    lower = newest - dt.timedelta(seconds=seconds) if seconds else None
+    bands = [(" AND e.created >= %s", [lower]), (" AND e.created < %s", [lower])]
+    if lower is None or lower <= oldest:
+        bands = [("", [])]
+    hits: list[Hit] = []
+    for band, band_params in bands:
+        cursor.execute(
+            f"{select}{band} ORDER BY e.created DESC LIMIT %s",
+            [*([rank] if rank else []), *condition_params, *band_params, need - len(hits)],
+        )
+        hits += [Hit(*row) for row in cursor.fetchall()]
+        if len(hits) >= need:
+            return hits, _how_many(cursor, condition, condition_params, estimate)
+    return hits, len(hits)  # every match was read
+
+
+def _estimate(cursor, condition, params) -> int:
+    """How many entries match, by the planner's statistics (no rows read)."""
+    cursor.execute(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchentry e WHERE {condition}", params
+    )
+    plan = cursor.fetchone()[0]
+    return int((plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]["Plan Rows"])
+
+
+def _how_many(cursor, condition, params, estimate) -> int:
+    """Matches counted up to EXACT_COUNT; past that, the planner's estimate (2 figures)."""
+    if estimate <= EXACT_COUNT:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM search_searchentry e WHERE {condition} "
+            f"LIMIT {EXACT_COUNT + 1}) t",
+            params,
+        )
+        exact = cursor.fetchone()[0]
+        if exact <= EXACT_COUNT:
+            return exact
+        estimate = max(estimate, exact)
+    return int(float(f"{estimate:.2g}"))
 
 
 def _sqlite(raw, words, where, params, limit, offset):

@@ -102,3 +102,45 @@ def test_search_api_and_page(client, corpus):
     assert client.get("/api/v1/search", {"q": ""}).status_code == 422
     html = client.get("/search/", {"q": "ไฟ"}).content.decode()
     assert corpus["light"].code in html
+
+
+def test_the_newest_matches_come_first_however_far_back_they_go(monkeypatch):
+    """Entries spread over two years: a small window is filled from a recent band of time when
+    the word is common there, and from older ones when it is not; the count stays exact."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ruam.search import selectors
+
+    monkeypatch.setattr(selectors, "RANK_WINDOW", 3)
+    now = timezone.now()
+    made = []
+    for days in (0, 1, 2, 3, 200, 400, 700):
+        r = report("ขยะล้นถังหน้าตลาด")
+        r.created = now - dt.timedelta(days=days)
+        r.save(update_fields=["created"])
+        made.append(r)
+    for days in range(0, 60, 2):  # other words fill the recent weeks
+        r = report("ไฟส่องสว่างดับทั้งซอย")
+        r.created = now - dt.timedelta(days=days, hours=1)
+        r.save(update_fields=["created"])
+    reindex_all_reports()
+
+    hits, count = search("ขยะ", limit=3)
+    assert codes(hits) == [r.code for r in made[:3]] and count == 7
+    # Deeper pages widen the window and reach the oldest.
+    hits, _ = search("ขยะ", limit=3, offset=4)
+    assert codes(hits) == [r.code for r in made[4:]]
+    # As for a common word over a million entries: the planner expects many matches, so
+    # PostgreSQL reads a narrow recent band first, then the rest; the answer is the same.
+    monkeypatch.setattr(selectors, "_estimate", lambda *args: 50_000)
+    assert codes(search("ขยะ", limit=3)[0]) == [r.code for r in made[:3]]
+    assert codes(search("ขยะ", limit=3, offset=4)[0]) == [r.code for r in made[4:]]
+    monkeypatch.undo()
+    # A word whose matches are all old is found too.
+    old = report("สุนัขจรจัดกัดคน")
+    old.created = now - dt.timedelta(days=500)
+    old.save(update_fields=["created"])
+    index_reports([old])
+    assert codes(search("สุนัข")[0]) == [old.code]
