@@ -39,6 +39,9 @@ def psql(sql: str, db: str = "postgres") -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument(
+        "--writers", type=int, default=2, help="writer threads, as `ruam import-traffy` (2)"
+    )
     args = parser.parse_args()
     psql(f"DROP DATABASE IF EXISTS {DATABASE}")
     psql(f"CREATE DATABASE {DATABASE}")
@@ -56,7 +59,7 @@ def main() -> None:
     call_command("load_reference", verbosity=0)
     connection.close()
 
-    summary = import_files([args.path])
+    summary = import_files([args.path], writers=args.writers)
     import_rate = summary.rows_read / summary.elapsed
 
     # The floor: the same rows, COPYed as text into a table with no index and no constraint.

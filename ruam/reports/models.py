@@ -66,7 +66,9 @@ class Channel(models.TextChoices):
 
 
 class Report(models.Model):
-    code = models.CharField(_("tracking code"), max_length=12, unique=True, default=new_code)
+    # Unique by a constraint in Meta, not unique=True: on PostgreSQL that would add a second
+    # index (for LIKE) that nothing uses, written on every insert.
+    code = models.CharField(_("tracking code"), max_length=12, default=new_code)
     description = models.TextField(_("description"), max_length=4000)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -86,6 +88,7 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
         verbose_name=_("subdistrict (khwaeng)"),
+        db_index=False,  # a plain index in Meta (a foreign key to a text key gets two)
     )
     categories = models.ManyToManyField(
         "framework.Category", blank=True, related_name="reports", verbose_name=_("categories")
@@ -109,6 +112,7 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
         verbose_name=_("reporter"),
+        db_index=False,  # partial index in Meta: most reports (imports, API) have none
     )
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -173,8 +177,15 @@ class Report(models.Model):
             models.Index(fields=["responsible", "status"], name="report_responsible_status"),
             models.Index(fields=["cell", "created"], name="report_cell_created"),
             models.Index(fields=["status", "deadline"], name="report_status_deadline"),
+            models.Index(fields=["subdistrict"], name="report_subdistrict"),
+            models.Index(
+                fields=["reporter"],
+                name="report_reporter",
+                condition=models.Q(reporter__isnull=False),
+            ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="report_code_unique"),
             models.UniqueConstraint(
                 fields=["channel", "external_id"],
                 condition=models.Q(external_id__isnull=False),
@@ -255,6 +266,7 @@ class ReportEvent(models.Model):
         blank=True,
         related_name="report_events",
         verbose_name=_("by"),
+        db_index=False,  # partial indexes in Meta: imports and API reports have no actor
     )
     actor_body = models.ForeignKey(
         "bodies.Body",
@@ -263,6 +275,7 @@ class ReportEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("on behalf of"),
+        db_index=False,
     )
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices, blank=True)
@@ -279,6 +292,16 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["created", "pk"]
+        indexes = [
+            models.Index(
+                fields=["actor"], name="reportevent_actor", condition=models.Q(actor__isnull=False)
+            ),
+            models.Index(
+                fields=["actor_body"],
+                name="reportevent_actor_body",
+                condition=models.Q(actor_body__isnull=False),
+            ),
+        ]
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import io
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from ruam.bodies.models import Body, DivisionType
 from ruam.framework.models import Category, RoutingRule
@@ -515,10 +516,10 @@ def test_stopped_then_run_again_ends_like_one_clean_run(reference, tmp_path, mon
     # Killed in the middle of a later batch: its reports went in, its events did not.
     real_insert = traffy_importer.Inserter.insert
 
-    def insert(self, rows):
+    def insert(self, rows, references=None):
         if self.db_table == ReportEvent._meta.db_table:
             raise Crash
-        return real_insert(self, rows)
+        return real_insert(self, rows, references)
 
     monkeypatch.setattr(traffy_importer.Inserter, "insert", insert)
     second = TraffyImporter(batch_size=7)
@@ -551,3 +552,23 @@ def test_writer_threads_give_the_same_result(reference, tmp_path):
         inline.rows_read,
         inline.rejected,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_refers_to_a_missing_row_is_refused(reference, tmp_path, monkeypatch):
+    """With the per-row foreign-key triggers off (a superuser's import), the batch's own check
+    must refuse a reference to a row that is not there, as the triggers would have."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the triggers are turned off on PostgreSQL only")
+    path = many_tickets(tmp_path)
+    real_route = TraffyImporter._route
+
+    def route(self, category, district):
+        return dataclasses.replace(real_route(self, category, district), responsible_id=10**9)
+
+    monkeypatch.setattr(TraffyImporter, "_route", route)
+    # ImportFailed from the batch's check (superuser) or IntegrityError from the triggers.
+    with pytest.raises((ImportFailed, IntegrityError)):
+        import_files([path], batch_size=5)
+    assert not Report.objects.filter(channel=Channel.IMPORT).exists()
+    assert not ReportEvent.objects.exists()
