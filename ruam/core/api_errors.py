@@ -15,6 +15,13 @@ from ruam.core.errors import (
     NotAllowed,
 )
 
+CSRF_FAILED = Bilingual(
+    "ส่งคำขอไม่ได้: โปรแกรมต้องส่งคีย์ API ในส่วนหัว X-Api-Key "
+    "หรือส่งจากหน้าเว็บที่เข้าสู่ระบบแล้ว (ไม่ผ่านการตรวจสอบ CSRF)",
+    "Not accepted: a program must send its API key in the X-Api-Key header, or post from a "
+    "signed-in page (CSRF check failed).",
+)
+
 
 class ApiError(Exception):
     def __init__(self, status: int, message: Bilingual, **extra) -> None:
@@ -55,5 +62,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        message = NOT_FOUND if exc.status_code == 404 else Bilingual(str(exc), str(exc))
+        if exc.status_code == 404:
+            message = NOT_FOUND
+        elif exc.status_code == 403 and "CSRF" in str(exc):
+            # A POST with neither an API key nor a signed-in page's CSRF token.
+            message = CSRF_FAILED
+        else:
+            message = Bilingual(str(exc), str(exc))
         return api.create_response(request, message.as_dict(), status=exc.status_code)

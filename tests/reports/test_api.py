@@ -69,6 +69,20 @@ def test_create_without_a_key_is_401(client):
     assert response.json()["message_th"]
 
 
+def test_a_post_without_a_key_or_a_csrf_token_is_refused_in_both_languages():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # as a real client: no test exemption
+    response = strict.post(
+        "/api/v1/reports", {"description": "x", **POINT}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    body = response.json()
+    assert "X-Api-Key" in body["message_en"] and "X-Api-Key" in body["message_th"]
+    assert body["message_th"] != body["message_en"]
+    assert not Report.objects.exists()
+
+
 def test_a_revoked_key_no_longer_works(client, key):
     revoke_api_key(name="test-app")
     assert post(client, key, {"description": "x", **POINT}).status_code == 401
