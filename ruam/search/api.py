@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from ruam.search.selectors import search
+from ruam.search.selectors import MAX_WINDOW, search
 
 router = Router(tags=["search"])
 
@@ -18,7 +18,9 @@ class SearchIn(Schema):
     district: str | None = None
     open_only: bool = False
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=10_000)
+    offset: int = Field(
+        0, ge=0, le=MAX_WINDOW, description="results past the newest 5,000 matches are not read"
+    )
 
 
 class HitOut(Schema):

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from ruam.geo.models import District
 from ruam.search.api import hit_url
-from ruam.search.selectors import search
+from ruam.search.selectors import MAX_WINDOW, search
 
 PAGE = 20
 
@@ -42,7 +42,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             limit=PAGE,
             offset=(page_number - 1) * PAGE,
         )
-    paginator = Paginator(_Counted(count), PAGE)
+    # Pages go as far as results can be read (the newest MAX_WINDOW matches), not as far as
+    # the count: page 3,000 of a common word would be empty.
+    paginator = Paginator(_Counted(min(count, MAX_WINDOW)), PAGE)
     return render(
         request,
         "search/search.html",

@@ -144,3 +144,16 @@ def test_the_newest_matches_come_first_however_far_back_they_go(monkeypatch):
     old.save(update_fields=["created"])
     index_reports([old])
     assert codes(search("สุนัข")[0]) == [old.code]
+
+
+def test_the_page_offers_no_pages_past_the_matches_it_can_read(client, monkeypatch):
+    from ruam.search import views
+
+    monkeypatch.setattr(views, "MAX_WINDOW", 40)
+    monkeypatch.setattr(views, "search", lambda *args, **kwargs: ([], 440_000))
+    response = client.get("/search/", {"q": "ถนน"})
+    assert response.status_code == 200
+    assert response.context["count"] == 440_000
+    assert response.context["page"].paginator.num_pages == 2
+    # The API refuses an offset it could not answer.
+    assert client.get("/api/v1/search", {"q": "ถนน", "offset": 5001}).status_code == 422
