@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Exists, OuterRef
+
 from ruam.reports.models import Report
 from ruam.reports.statuses import is_open
 from ruam.search.models import SearchEntry
@@ -82,8 +84,8 @@ def index_missing_reports(batch_size: int = 2000) -> int:
     """Index every report that has no search entry yet (after an import), in batches."""
     from django.db import connection
 
-    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT).values("object_id")
-    missing = Report.objects.exclude(pk__in=indexed).count()
+    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT, object_id=OuterRef("pk"))
+    missing = Report.objects.filter(~Exists(indexed)).count()
     bulk = connection.vendor == "postgresql" and missing >= BULK
     if bulk:
         with connection.cursor() as cursor:
@@ -102,11 +104,37 @@ def index_missing_reports(batch_size: int = 2000) -> int:
                 cursor.execute("ANALYZE search_searchentry")
 
 
+ENTRY_FIELDS = [
+    "kind",
+    "object_id",
+    "district_id",
+    "code",
+    "title",
+    "words",
+    "raw",
+    "is_open",
+    "created",
+]
+
+
 def _index_missing(batch_size: int) -> int:
-    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT).values("object_id")
+    from django.db import connection
+
+    from ruam.core.rows import Inserter
+
+    # NOT EXISTS, one index probe a report: "pk NOT IN (every entry)" read the whole index
+    # again for each batch.
+    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT, object_id=OuterRef("pk"))
+    entries = Inserter(SearchEntry, ENTRY_FIELDS)
+    adapt = connection.ops.adapt_datetimefield_value
     done = 0
-    for batch in _batches(Report.objects.exclude(pk__in=indexed), batch_size):
-        SearchEntry.objects.bulk_create(report_entries(batch), batch_size=1000)
+    for batch in _batches(Report.objects.filter(~Exists(indexed)), batch_size):
+        # Written as COPY (PostgreSQL) or one executemany (SQLite), not through bulk_create.
+        rows = [
+            (*(getattr(e, name) for name in ENTRY_FIELDS[:-1]), adapt(e.created))
+            for e in report_entries(batch)
+        ]
+        entries.insert(rows)
         done += len(batch)
     return done
 

@@ -96,6 +96,21 @@ def test_reindex_rebuilds_the_index(corpus):
     assert search("ถนน")[1] == 2
 
 
+def test_missing_entries_are_filled_in_and_nothing_twice(corpus):
+    from ruam.search.index import index_missing_reports
+
+    SearchEntry.objects.filter(object_id=corpus["road"].pk).delete()
+    assert search("ถนน")[1] == 1
+    assert index_missing_reports() == 1
+    assert index_missing_reports() == 0
+    entry = SearchEntry.objects.get(object_id=corpus["road"].pk)
+    # The same entry as indexing one report writes: words segmented, raw text, dates kept.
+    assert entry.words.split() == ["ถนน", "เป็น", "หลุม", "ใหญ่", "รถ", "ล้ม"]
+    assert entry.created == corpus["road"].created and entry.district_id == "1046"
+    assert entry.is_open and entry.code == corpus["road"].code
+    assert search("ถนน")[1] == 2 and search("หลุมใหญ่")[1] == 1
+
+
 def test_search_api_and_page(client, corpus):
     body = client.get("/api/v1/search", {"q": "ท่วม"}).json()
     assert body["count"] == 2 and body["items"][0]["url"].startswith("/reports/")

@@ -33,10 +33,10 @@ from typing import TextIO
 
 import numpy as np
 from django.db import connection, connections, transaction
-from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from ruam.bodies.models import Body
+from ruam.core.rows import Inserter
 from ruam.framework.models import Category, RoutingRule
 from ruam.geo.locate import get_locator
 from ruam.geo.models import District, Subdistrict
@@ -854,91 +854,6 @@ class References:
                 )
                 if cursor.fetchone()[0] != len(values):
                     raise ImportFailed(f"A row refers to a {table} row that is not there.")
-
-
-class Inserter:
-    """Many rows into one table, fast: PostgreSQL's binary COPY, else one executemany INSERT.
-
-    Rows give the values of ``fields`` (attnames, ready for the database: datetimes through
-    ``connection.ops.adapt_datetimefield_value``); every other column gets its field's default,
-    prepared once (a nullable column whose default is NULL is left to the database).
-    ``bulk_create`` compiles every value of every row through the ORM, which made the import
-    ~6× slower. Like ``bulk_create``, no ``save()`` or signals run.
-    """
-
-    def __init__(self, model, fields: list[str]) -> None:
-        concrete = [
-            f
-            for f in model._meta.concrete_fields
-            if f.attname in fields or not (f.primary_key and f.db_returning)
-        ]
-        by_name = {f.attname: f for f in concrete}
-        unknown = [name for name in fields if name not in by_name]
-        if unknown:
-            raise ValueError(f"{model.__name__} has no field(s) {unknown}")
-        rest = []
-        constants = []
-        for f in concrete:
-            if f.attname in fields:
-                continue
-            if (
-                (f.has_default() and callable(f.default))
-                or getattr(f, "auto_now", False)
-                or getattr(f, "auto_now_add", False)
-            ):
-                raise ValueError(f"{model.__name__}.{f.attname} needs a value in each row")
-            value = f.get_db_prep_save(f.get_default(), connection)
-            if value is None and f.null and f.db_default is NOT_PROVIDED:
-                continue
-            rest.append(f)
-            constants.append(value)
-        self.constants = tuple(constants)
-        # (position in a row, referenced table, referenced column) of each foreign key given
-        self.references = [
-            (i, f.target_field.model._meta.db_table, f.target_field.column)
-            for i, f in enumerate(by_name[name] for name in fields)
-            if f.is_relation and f.many_to_one
-        ]
-        self.db_table = model._meta.db_table
-        self.column_names = [by_name[name].column for name in fields] + [f.column for f in rest]
-        qn = connection.ops.quote_name
-        self.table = qn(self.db_table)
-        self.columns = ", ".join(qn(column) for column in self.column_names)
-        self._types: list[int] | None = None
-
-    def _type_oids(self, cursor) -> list[int]:
-        """The columns' PostgreSQL types, which a binary COPY must be told."""
-        if self._types is None:
-            cursor.execute(
-                "SELECT attname, atttypid FROM pg_attribute"
-                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                [self.table],
-            )
-            oids = dict(cursor.fetchall())
-            self._types = [int(oids[column]) for column in self.column_names]
-        return self._types
-
-    def insert(self, rows: list[tuple], references: References | None = None) -> None:
-        if not rows:
-            return
-        if references is not None:
-            for i, table, column in self.references:
-                references.add(table, column, (row[i] for row in rows))
-        constants = self.constants
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                types = self._type_oids(cursor)
-                sql = f"COPY {self.table} ({self.columns}) FROM STDIN WITH (FORMAT BINARY)"
-                with cursor.copy(sql) as copy:
-                    copy.set_types(types)
-                    for row in rows:
-                        copy.write_row(row + constants)
-            else:
-                marks = ", ".join(["%s"] * len(self.column_names))
-                cursor.executemany(
-                    f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})",  # noqa: S608
-                    [row + constants for row in rows],
-                )
 
 
 def import_files(
