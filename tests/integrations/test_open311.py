@@ -221,6 +221,50 @@ def test_post_creates_a_routed_report(client, key):
     assert report.events.get().kind == ReportEvent.Kind.CREATED
 
 
+def test_post_with_photos_as_multipart_media(client, key, photo):
+    """A resident's app sends the photo itself: stored like the web form's, and shown back."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        f"{BASE}requests.json",
+        {
+            "api_key": key,
+            "service_code": code_of("ถนน"),
+            "description": "ถนนเป็นหลุมลึกหน้าตลาด",
+            "media": [
+                SimpleUploadedFile("pothole.jpg", photo, "image/jpeg"),
+                SimpleUploadedFile("again.jpg", photo, "image/jpeg"),
+            ],
+            **POINT,
+        },
+    )
+    assert response.status_code == 201, response.content.decode()
+    report = Report.objects.get(code=response.json()[0]["service_request_id"])
+    assert report.channel == Channel.OPEN311 and report.photos.count() == 2
+    assert all(p.kind == "report" and p.thumbnail for p in report.photos.all())
+    (shown,) = client.get(f"{BASE}requests/{report.code}.json").json()
+    assert shown["media_url"].startswith("http") and "/media/" in shown["media_url"]
+
+
+def test_a_bad_media_file_is_400_and_nothing_is_stored(client, key):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        f"{BASE}requests.json",
+        {
+            "api_key": key,
+            "service_code": code_of("ถนน"),
+            "description": "ถนนเป็นหลุมลึกหน้าตลาด",
+            "media": SimpleUploadedFile("not-a-photo.jpg", b"%PDF-1.4 hello", "image/jpeg"),
+            **POINT,
+        },
+    )
+    assert response.status_code == 400
+    (problem,) = response.json()
+    assert "media" in problem["description"]
+    assert not Report.objects.exists()
+
+
 def test_post_answers_in_xml(client, key):
     response = post(
         client,

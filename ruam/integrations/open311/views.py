@@ -25,6 +25,7 @@ from ruam.framework.models import Category
 from ruam.integrations.open311 import messages as M
 from ruam.integrations.open311 import serializers
 from ruam.integrations.open311.formats import BANGKOK, FORMATS, absolute, errors, render
+from ruam.reports.forms import read_files
 from ruam.reports.models import Channel, Report, ReportEvent, normalise_code
 from ruam.reports.selectors import public_reports
 from ruam.reports.services import submit_report
@@ -46,6 +47,7 @@ FIELDS = {
     "contact_email": "email",
     "contact_phone": "phone",
     "consent": "attribute[contact_consent]",
+    "photos": "media",
 }
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no", ""}
@@ -220,6 +222,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             contact_email=data.get("email") or "",
             contact_phone=data.get("phone") or "",
             consent=consent_value in TRUE,
+            # Photos as files (multipart `media`, up to 5), checked as the web form's are.
+            photos=read_files(request.FILES.getlist("media")),
             idempotency_scope=f"open311:{key.pk}",
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
             actor_body=key.body,
