@@ -15,7 +15,7 @@ category label and a comment), with no database:
   ``related_names()`` of its own; a k-d tree on projected metres finds the neighbours and the
   distance is then Ruam's haversine (``ruam.reports.selectors.distance_m``, vectorised);
 - the words of a ticket are what the search index keeps: ``segmented(description + " " +
-  address)`` split on spaces (``ruam.search.index.report_entries``), with the description
+  address)`` split on spaces (``ruam.search.index.entry_rows``), with the description
   and address clipped as the Traffy importer clips them;
 - the score is ``TEXT_WEIGHT * jaccard + (1 - TEXT_WEIGHT) * (1 - d / RADIUS_M)``, and each
   ticket keeps its best 5 candidates (``candidates(limit=5)``); those with a score of at

@@ -50,6 +50,6 @@ def after_commit(task_function, *args) -> None:
     """Run ``task_function(*args)`` in the background once the current change is committed."""
     row = task_row(task_function, *args)
     if row is not None:
-        insert(row, receivers_done=True)
+        insert(row, receivers_done=RECEIVERS_DONE)
     else:
         transaction.on_commit(lambda: task_function.enqueue(*args))

@@ -17,22 +17,34 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from functools import cache
+from typing import NamedTuple
 
 from django.db import connection, connections, models, transaction
 from django.db.models import NOT_PROVIDED
 from django.db.models.signals import post_save, pre_save
 
 
+class _Plan(NamedTuple):
+    fields: tuple  # what an INSERT writes: every concrete field but generated or returned ones
+    columns: tuple  # their quoted column names
+    table: str  # quoted
+    key: str  # the primary key's quoted column
+    returning: bool  # whether the database hands the new key back (RETURNING)
+
+
 @cache
-def _plan(model: type[models.Model], alias: str) -> tuple[tuple, tuple, str, str, bool]:
-    """A model's INSERT parts: fields, quoted columns, table, key column, whether it returns it."""
+def _plan(model: type[models.Model], alias: str) -> _Plan:
     connection = connections[alias]
     meta = model._meta
     quote = connection.ops.quote_name
     fields = tuple(f for f in meta.concrete_fields if not f.generated and not f.db_returning)
-    columns = tuple(quote(f.column) for f in fields)
-    returning = meta.pk.db_returning and connection.features.can_return_columns_from_insert
-    return fields, columns, quote(meta.db_table), quote(meta.pk.column), returning
+    return _Plan(
+        fields,
+        tuple(quote(f.column) for f in fields),
+        quote(meta.db_table),
+        quote(meta.pk.column),
+        meta.pk.db_returning and connection.features.can_return_columns_from_insert,
+    )
 
 
 def _check(obj: models.Model, receivers_done: Collection[type]) -> None:
@@ -43,17 +55,17 @@ def _check(obj: models.Model, receivers_done: Collection[type]) -> None:
         raise TypeError(f"{model.__name__} has save signal receivers: use save()")
 
 
-def _row(obj: models.Model, alias: str, linked: Collection[str] = ()) -> tuple[str, list, bool]:
-    """``INSERT INTO t (columns) VALUES (placeholders)`` for ``obj``, its parameters, returning?
+def _row(obj: models.Model, alias: str, linked: Collection[str] = ()) -> tuple[str, list]:
+    """``INSERT INTO t (columns) VALUES (placeholders)`` for ``obj``, and its parameters.
 
     A NULL column with no database default is left out (it is NULL anyway): fewer parameters
     to send, and the few shapes a model's rows take stay in the driver's statement cache.
     Columns named in ``linked`` take the key of the row inserted first in the same statement.
     """
     connection = connections[alias]
-    fields, columns, table, _, returning = _plan(type(obj), alias)
+    plan = _plan(type(obj), alias)
     names, placeholders, params = [], [], []
-    for f, column in zip(fields, columns, strict=True):
+    for f, column in zip(plan.fields, plan.columns, strict=True):
         if f.attname in linked:
             names.append(column)
             placeholders.append("(SELECT key FROM row0)")
@@ -64,8 +76,8 @@ def _row(obj: models.Model, alias: str, linked: Collection[str] = ()) -> tuple[s
         names.append(column)
         placeholders.append("%s")
         params.append(value)
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
-    return sql, params, returning
+    sql = f"INSERT INTO {plan.table} ({', '.join(names)}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+    return sql, params
 
 
 def _saved(obj: models.Model, alias: str) -> models.Model:
@@ -75,16 +87,16 @@ def _saved(obj: models.Model, alias: str) -> models.Model:
 
 
 def insert(
-    obj: models.Model, *, using: str = "default", receivers_done: bool = False
+    obj: models.Model, *, using: str = "default", receivers_done: Collection[type] = ()
 ) -> models.Model:
     """INSERT ``obj`` as one new row and set its primary key; returns ``obj``."""
-    _check(obj, (type(obj),) if receivers_done else ())
+    _check(obj, receivers_done)
     connection = connections[using]
-    sql, params, returning = _row(obj, using)
-    pk = _plan(type(obj), using)[3]
+    sql, params = _row(obj, using)
+    plan = _plan(type(obj), using)
     with connection.cursor() as cursor:
-        cursor.execute(sql + (f" RETURNING {pk}" if returning else ""), params)
-        if returning:
+        cursor.execute(sql + (f" RETURNING {plan.key}" if plan.returning else ""), params)
+        if plan.returning:
             obj.pk = cursor.fetchone()[0]
         elif obj._meta.pk.db_returning:
             obj.pk = connection.ops.last_insert_id(cursor, obj._meta.db_table, obj._meta.pk.column)
@@ -114,24 +126,26 @@ def insert_together(
     """
     for obj in (parent, *children):
         _check(obj, receivers_done)
+    # Each child's foreign keys to the parent, found while the parent has no key yet.
+    links = [[f.attname for f in _links(child, parent)] for child in children]
     connection = connections[using]
     if connection.vendor != "postgresql":
         with transaction.atomic(using=using):
-            insert(parent, using=using, receivers_done=True)
-            for child in children:
-                for f in _links(child, parent):
-                    setattr(child, f.attname, parent.pk)
-                insert(child, using=using, receivers_done=True)
+            insert(parent, using=using, receivers_done=receivers_done)
+            for child, attnames in zip(children, links, strict=True):
+                for attname in attnames:
+                    setattr(child, attname, parent.pk)
+                insert(child, using=using, receivers_done=receivers_done)
         return
 
     parts, params, keyed = [], [], []
-    for i, obj in enumerate((parent, *children)):
-        linked = {f.attname for f in _links(obj, parent)} if i else ()
-        sql, values, returning = _row(obj, using, linked)
-        pk = _plan(type(obj), using)[3]
-        parts.append(f"row{i} AS ({sql}{f' RETURNING {pk} AS key' if returning else ''})")
+    for i, (obj, linked) in enumerate(zip((parent, *children), ([], *links), strict=True)):
+        sql, values = _row(obj, using, linked)
+        plan = _plan(type(obj), using)
+        returning = f" RETURNING {plan.key} AS key" if plan.returning else ""
+        parts.append(f"row{i} AS ({sql}{returning})")
         params.extend(values)
-        if returning:
+        if plan.returning:
             keyed.append((i, obj))
     select = ", ".join(f"(SELECT key FROM row{i})" for i, _ in keyed)  # noqa: S608
     sql = f"WITH {', '.join(parts)} SELECT {select or '1'}"
@@ -140,9 +154,10 @@ def insert_together(
         keys = cursor.fetchone()
     for (_, obj), key in zip(keyed, keys, strict=True):
         obj.pk = key
+    for child, attnames in zip(children, links, strict=True):
+        for attname in attnames:
+            setattr(child, attname, parent.pk)
     for obj in (parent, *children):
-        for f in _links(obj, parent) if obj is not parent else ():
-            setattr(obj, f.attname, parent.pk)
         _saved(obj, using)
 
 

@@ -23,7 +23,6 @@ from django.utils import timezone
 from ruam.bodies.models import Body
 from ruam.core import queue
 from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
-from ruam.core.queue import after_commit
 from ruam.core.rows import insert_together
 from ruam.framework import lookups
 from ruam.framework.models import Category
@@ -302,22 +301,15 @@ def _create(
         target_body_id=responsible_id,
         created=now,
     )
+    rows = [*links, event]
+    if idempotency:
+        rows.append(IdempotencyKey(scope=idempotency[0], key=idempotency[1], report=report))
     # Indexing for search, looking for duplicates and telling the division happen in the
     # background: the resident's request does only what must not wait.
     task = queue.task_row(tasks.after_intake, report.code)
-    once = (
-        [IdempotencyKey(scope=idempotency[0], key=idempotency[1], report=report)]
-        if idempotency
-        else []
-    )
-    insert_together(
-        report,
-        *links,
-        event,
-        *once,
-        *([task] if task else []),
-        receivers_done=queue.RECEIVERS_DONE,
-    )
+    if task:
+        rows.append(task)
+    insert_together(report, *rows, receivers_done=queue.RECEIVERS_DONE)
     if task is None:
         queue.after_commit(tasks.after_intake, report.code)
     return report, event
@@ -416,7 +408,7 @@ def change_status(
         )
         _store_photos(locked, event, processed, kind_of_photo)
         search_index.set_report_open(locked.pk, locked.is_open)
-        after_commit(tasks.notify_status_change, event.pk)
+        queue.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
     return event
 
@@ -508,7 +500,7 @@ def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) 
         )
         locked.save()
         search_index.set_report_open(locked.pk, locked.is_open)
-        after_commit(tasks.notify_status_change, event.pk)
+        queue.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
     return event
 
@@ -541,7 +533,7 @@ def reopen(
         locked.save()
         locked.refresh_from_db(fields=["reopen_count"])
         search_index.set_report_open(locked.pk, locked.is_open)
-        after_commit(tasks.notify_status_change, event.pk)
+        queue.after_commit(tasks.notify_status_change, event.pk)
     _refresh(report, locked)
     return event
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef
@@ -17,23 +18,48 @@ def _segment(texts: list[str]) -> list[str]:
     return [segmented(text) for text in texts]
 
 
-def report_entries(reports: list[Report]) -> list[SearchEntry]:
+# The columns an entry is written with, in the order entry_rows() gives them.
+ENTRY_FIELDS = [
+    "kind",
+    "object_id",
+    "district_id",
+    "code",
+    "title",
+    "words",
+    "raw",
+    "is_open",
+    "created",
+]
+
+
+def entry_rows(reports: list[Report]) -> list[tuple]:
+    """The search entries of these reports, as rows of ENTRY_FIELDS ready for the database."""
+    from django.db import connection
+
+    adapt = connection.ops.adapt_datetimefield_value
     texts = [f"{r.description} {r.address}".strip() for r in reports]
-    words = _segment(texts)
     return [
-        SearchEntry(
-            kind=SearchEntry.Kind.REPORT,
-            object_id=report.pk,
-            district_id=report.district_id or "",
-            code=report.code,
-            title=report.summary[:300],
-            words=segmented_text,
-            raw=text.lower(),
-            is_open=is_open(report.status),
-            created=report.created,
+        (
+            SearchEntry.Kind.REPORT.value,
+            report.pk,
+            report.district_id or "",
+            report.code,
+            report.summary[:300],
+            segmented_text,
+            text.lower(),
+            is_open(report.status),
+            adapt(report.created),
         )
-        for report, text, segmented_text in zip(reports, texts, words, strict=True)
+        for report, text, segmented_text in zip(reports, texts, _segment(texts), strict=True)
     ]
+
+
+@functools.cache
+def _entries():
+    """Entries are written as COPY (PostgreSQL) or one executemany (SQLite), not bulk_create."""
+    from ruam.core.rows import Inserter
+
+    return Inserter(SearchEntry, ENTRY_FIELDS)
 
 
 def index_reports(reports: Iterable[Report]) -> int:
@@ -44,7 +70,7 @@ def index_reports(reports: Iterable[Report]) -> int:
     SearchEntry.objects.filter(
         kind=SearchEntry.Kind.REPORT, object_id__in=[r.pk for r in reports]
     ).delete()
-    SearchEntry.objects.bulk_create(report_entries(reports), batch_size=1000)
+    _entries().insert(entry_rows(reports))
     return len(reports)
 
 
@@ -84,8 +110,7 @@ def index_missing_reports(batch_size: int = 2000) -> int:
     """Index every report that has no search entry yet (after an import), in batches."""
     from django.db import connection
 
-    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT, object_id=OuterRef("pk"))
-    missing = Report.objects.filter(~Exists(indexed)).count()
+    missing = _missing().count()
     bulk = connection.vendor == "postgresql" and missing >= BULK
     if bulk:
         with connection.cursor() as cursor:
@@ -104,39 +129,19 @@ def index_missing_reports(batch_size: int = 2000) -> int:
                 cursor.execute("ANALYZE search_searchentry")
 
 
-ENTRY_FIELDS = [
-    "kind",
-    "object_id",
-    "district_id",
-    "code",
-    "title",
-    "words",
-    "raw",
-    "is_open",
-    "created",
-]
-
-
 def _index_missing(batch_size: int) -> int:
-    from django.db import connection
-
-    from ruam.core.rows import Inserter
-
-    # NOT EXISTS, one index probe a report: "pk NOT IN (every entry)" read the whole index
-    # again for each batch.
-    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT, object_id=OuterRef("pk"))
-    entries = Inserter(SearchEntry, ENTRY_FIELDS)
-    adapt = connection.ops.adapt_datetimefield_value
     done = 0
-    for batch in _batches(Report.objects.filter(~Exists(indexed)), batch_size):
-        # Written as COPY (PostgreSQL) or one executemany (SQLite), not through bulk_create.
-        rows = [
-            (*(getattr(e, name) for name in ENTRY_FIELDS[:-1]), adapt(e.created))
-            for e in report_entries(batch)
-        ]
-        entries.insert(rows)
+    for batch in _batches(_missing(), batch_size):
+        _entries().insert(entry_rows(batch))
         done += len(batch)
     return done
+
+
+def _missing():
+    """Reports without an entry: NOT EXISTS, one index probe a report ("pk NOT IN (every
+    entry)" read the whole index again for each batch)."""
+    indexed = SearchEntry.objects.filter(kind=SearchEntry.Kind.REPORT, object_id=OuterRef("pk"))
+    return Report.objects.filter(~Exists(indexed))
 
 
 def refresh_open_flags(*, modified_since: float) -> int:
