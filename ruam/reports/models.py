@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import numpy as np
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -44,6 +45,12 @@ def grid_cell(lat: float | None, lon: float | None) -> int | None:
     if lat is None or lon is None:
         return None
     return int((lat + 90) / CELL_DEGREES) * 1_000_000 + int((lon + 180) / CELL_DEGREES)
+
+
+def grid_cells(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """``grid_cell`` of many points at once (the same arithmetic, so the same cells)."""
+    rows = ((lat + 90) / CELL_DEGREES).astype(np.int64)
+    return rows * 1_000_000 + ((lon + 180) / CELL_DEGREES).astype(np.int64)
 
 
 def neighbour_cells(lat: float, lon: float) -> list[int]:

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from ruam.bodies.models import Role
 from ruam.reports import duplicates, services
-from ruam.reports.models import Channel, DuplicateSuggestion, Report, grid_cell
+from ruam.reports.models import Channel, DuplicateSuggestion, Report, grid_cell, grid_cells
 from ruam.reports.statuses import Status
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,15 @@ def report(text, lat=HERE[0], lon=HERE[1], categories=("น้ำท่วม",)
     return services.submit_report(
         description=text, channel=Channel.WEB, lat=lat, lon=lon, categories=list(categories)
     ).report
+
+
+def test_grid_cells_of_many_points_are_those_of_each_point():
+    rng = np.random.default_rng(7)
+    lat = rng.uniform(13.4, 14.0, 5000)
+    lon = rng.uniform(100.3, 101.0, 5000)
+    lat[:3] = [13.75, 13.7525, 13.0 + 0.0025 * 300]  # on cell edges
+    cells = grid_cells(lat, lon).tolist()
+    assert cells == [grid_cell(a, b) for a, b in zip(lat.tolist(), lon.tolist(), strict=True)]
 
 
 def test_reports_carry_their_grid_cell():

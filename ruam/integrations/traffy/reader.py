@@ -71,6 +71,7 @@ MAX_URL = 500
 MAX_TICKET_ID = 64  # Report.external_id
 MAX_REOPEN = 32767  # PositiveSmallIntegerField
 ELLIPSIS = "…"
+CACHED_VALUES = 10_000  # distinct type, star and count_reopen values remembered per file
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -84,7 +85,7 @@ class Ticket:
 
     line: int
     ticket_id: str
-    labels: list[str]
+    labels: tuple[str, ...]
     description: str
     lon: float
     lat: float
@@ -164,6 +165,10 @@ def parse_labels(text: str) -> list[str]:
     return labels
 
 
+def _label_tuple(text: str) -> tuple[str, ...]:
+    return tuple(parse_labels(text))
+
+
 def parse_rating(text: str) -> int | None:
     """star: 1–5, else none."""
     text = text.strip()
@@ -237,6 +242,19 @@ class RowParser:
         # appends "" to rows of such a file.
         self._pad = any(name not in at for name in COLUMNS)
         self._index = tuple(at.get(name, self.width) for name in COLUMNS)
+        # The few distinct values of these columns, parsed once each (bounded: see _cached).
+        self._labels: dict[str, tuple[str, ...]] = {}
+        self._ratings: dict[str, int | None] = {}
+        self._counts: dict[str, int] = {}
+
+    @staticmethod
+    def _cached(cache: dict, text: str, parse):
+        value = cache.get(text, cache)
+        if value is cache:
+            value = parse(text)
+            if len(cache) < CACHED_VALUES:
+                cache[text] = value
+        return value
 
     def parse(self, line: int, row: list[str]) -> Ticket | Rejected:
         (
@@ -292,10 +310,11 @@ class RowParser:
         after, dropped_after = clean_url(row[i_after])
         raw_activity = row[i_activity].strip()
         last_activity = parse_timestamp(raw_activity) if raw_activity else None
+        cached = self._cached
         return Ticket(
             line,
             ticket_id,
-            parse_labels(row[i_type]),
+            cached(self._labels, row[i_type], _label_tuple),
             description,
             coords[0],
             coords[1],
@@ -305,8 +324,8 @@ class RowParser:
             last_activity,
             state,
             status,
-            parse_rating(row[i_star]),
-            parse_count(row[i_reopen]),
+            cached(self._ratings, row[i_star], parse_rating),
+            cached(self._counts, row[i_reopen], parse_count),
             photo,
             after,
             truncated,
