@@ -237,7 +237,8 @@ class Inserter:
             if connection.vendor == "postgresql":
                 types = self._type_oids(cursor)
                 sql = f"COPY {self.table} ({self.columns}) FROM STDIN WITH (FORMAT BINARY)"
-                with cursor.copy(sql) as copy:
+                # Django wraps execute()'s errors, not copy()'s: the same exceptions either way.
+                with connection.wrap_database_errors, cursor.copy(sql) as copy:
                     copy.set_types(types)
                     for row in rows:
                         copy.write_row(row + constants)

@@ -433,6 +433,29 @@ def test_a_missing_column_or_an_empty_file_stops_the_import(tmp_path):
     assert not Report.objects.filter(channel=Channel.IMPORT).exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_gzip_file_cut_short_or_corrupt_stops_the_import_with_the_line(reference, tmp_path):
+    whole = many_tickets(tmp_path).read_bytes()
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(whole[: len(whole) - 20])
+    with pytest.raises(ImportFailed, match=r"cut\.csv\.gz, near line \d+: .*end-of-stream"):
+        import_files([cut], batch_size=7)
+    corrupt = tmp_path / "corrupt.csv.gz"
+    corrupt.write_bytes(whole[:200] + bytes(b ^ 0x55 for b in whole[200:400]) + whole[400:])
+    with pytest.raises(ImportFailed, match=r"corrupt\.csv\.gz, near line \d+: .*decompressing"):
+        import_files([corrupt], batch_size=7)
+    # Several gzip members, as `cat a.gz b.gz` makes, read as one file.
+    two = tmp_path / "two.csv.gz"
+    text = gzip.decompress(whole)
+    header, _, body = text.partition(b"\n")
+    rows = body.splitlines(keepends=True)
+    two.write_bytes(
+        gzip.compress(header + b"\n" + b"".join(rows[:20])) + gzip.compress(b"".join(rows[20:]))
+    )
+    summary = import_files([two], batch_size=7)
+    assert summary.rows_read == 48 and summary.accounted == 48
+
+
 def test_the_command_prints_the_summary_and_writes_rejects(dump, tmp_path):
     rejects = tmp_path / "out" / "rejects.csv"
     rejects.parent.mkdir()
@@ -572,3 +595,47 @@ def test_a_batch_that_refers_to_a_missing_row_is_refused(reference, tmp_path, mo
         import_files([path], batch_size=5)
     assert not Report.objects.filter(channel=Channel.IMPORT).exists()
     assert not ReportEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tracking_code_that_is_taken_is_replaced(reference, tmp_path, monkeypatch):
+    """New codes are not looked up first: a clash fails the batch on the unique constraint and
+    the batch is written again with new codes; the report that had the code keeps it."""
+    path = many_tickets(tmp_path)
+    first = import_files([path], batch_size=7)
+    taken = Report.objects.filter(channel=Channel.IMPORT).order_by("pk").first()
+    Report.objects.filter(channel=Channel.IMPORT).exclude(pk=taken.pk).delete()
+    real_codes = traffy_importer.new_codes
+    calls = []
+
+    def new_codes(n):
+        calls.append(n)
+        codes = real_codes(n)
+        return [taken.code, *codes[1:]] if len(calls) == 1 else codes
+
+    monkeypatch.setattr(traffy_importer, "new_codes", new_codes)
+    again = import_files([path], batch_size=7)
+    assert again.created == first.created - 1 and again.unchanged == 1
+    assert again.accounted == again.rows_read == 48
+    codes = list(Report.objects.filter(channel=Channel.IMPORT).values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == first.created
+    assert Report.objects.get(pk=taken.pk).code == taken.code
+    assert len(calls) > 1  # the clash was met, and the batch written again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_integrity_error_that_is_not_a_code_clash_stops_the_import(
+    reference, tmp_path, monkeypatch
+):
+    path = many_tickets(tmp_path)
+    real_insert = traffy_importer.Inserter.insert
+
+    def insert(self, rows, references=None):
+        if self.db_table == ReportEvent._meta.db_table:
+            raise IntegrityError("not a code")
+        return real_insert(self, rows, references)
+
+    monkeypatch.setattr(traffy_importer.Inserter, "insert", insert)
+    with pytest.raises(IntegrityError):
+        import_files([path], batch_size=7)
+    assert not Report.objects.filter(channel=Channel.IMPORT).exists()

@@ -18,6 +18,7 @@ import datetime as dt
 import gzip
 import io
 import math
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -387,7 +388,7 @@ class DumpFile:
             return read()
         except csv.Error as exc:
             raise DumpFormatError(f"{self.path}, line {self._reader.line_num}: {exc}") from exc
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
+        except (UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
             line = self._reader.line_num if self._reader is not None else 0
             raise DumpFormatError(f"{self.path}, near line {line}: {exc}") from exc
 
@@ -406,7 +407,7 @@ class DumpFile:
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise DumpFormatError(f"{self.path}, line {reader.line_num}: {exc}") from exc
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
+        except (UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
             raise DumpFormatError(f"{self.path}, near line {reader.line_num}: {exc}") from exc
 
 
