@@ -639,3 +639,27 @@ def test_an_integrity_error_that_is_not_a_code_clash_stops_the_import(
     with pytest.raises(IntegrityError):
         import_files([path], batch_size=7)
     assert not Report.objects.filter(channel=Channel.IMPORT).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_written_without_look_ups_falls_back_when_a_ticket_is_there(
+    reference, tmp_path, monkeypatch
+):
+    """Without imported reports, batches skip the look-up of their ticket_ids; if one is there
+    after all, the unique index refuses the batch and it is written again, looked up."""
+    path = many_tickets(tmp_path)
+    first = import_files([path], batch_size=7)
+    expected = snapshot()
+    real_load = TraffyImporter._load_lookups
+
+    def load(self):
+        real_load(self)
+        assert self._look_up  # imported reports are there: look-ups from the start
+        self._look_up = False
+
+    monkeypatch.setattr(TraffyImporter, "_load_lookups", load)
+    importer = TraffyImporter(batch_size=7)
+    again = importer.run([path])
+    assert importer._look_up
+    assert (again.created, again.unchanged, again.updated) == (0, first.created, 0)
+    assert snapshot() == expected

@@ -66,9 +66,11 @@ STATES = {state: str(status) for state, status in TRAFFY_STATES.items()}
 CREATED = ReportEvent.Kind.CREATED.value
 IMPORT = Channel.IMPORT.value
 STATUS = ReportEvent.Kind.STATUS.value
-DEFAULT_BATCH_SIZE = 2000
-# After these batches (of a run that creates reports), ANALYZE the reports table (PostgreSQL).
-ANALYZE_AFTER = frozenset(4**i for i in range(12))
+DEFAULT_BATCH_SIZE = 4000
+# ANALYZE the reports table (PostgreSQL) each time a run has made it this many times bigger
+# than when the planner last counted it (from ANALYZE_MIN_ROWS rows).
+ANALYZE_GROWTH = 8
+ANALYZE_MIN_ROWS = 500
 LOOKED_UP = ("channel", "external_id", "code")
 DEFAULT_DEADLINE_DAYS = 15  # with no category, as for a native report (services._create)
 REJECTS_HEADER = ["line", "ticket_id", "reason", "detail", "file"]
@@ -419,6 +421,9 @@ class TraffyImporter:
         self.links_table = Inserter(Report.categories.through, ["report_id", "category_id"])
         # Superusers write with PostgreSQL's per-row triggers off and check references per batch.
         self.check_references = self.postgres and _is_superuser()
+        # Ticket_ids are looked up before writing unless no imported report is there yet.
+        self._look_up = Report.objects.filter(channel=Channel.IMPORT).exists()
+        self._rows_at_start = self._rows_analyzed = self._planner_rows()
         # SQLite allows 999 variables in a statement; PostgreSQL has no such limit.
         self.lookup_chunk = min(connection.features.max_query_params or 10_000, 10_000) - 1
 
@@ -540,14 +545,20 @@ class TraffyImporter:
 
     def _commit(self, batch: _Batch) -> None:
         """Write one batch in one transaction; only then does it count."""
+        # While batches hold only new tickets, a batch is written without looking its
+        # ticket_ids up first: the unique (channel, external_id) index refuses one that is
+        # there, and the batch is written again, looked up. One found turns look-ups on.
+        look_up = self._look_up
         for attempt in range(3):
             try:
-                counts = self._transaction(batch.tickets)
+                counts = self._transaction(batch.tickets, look_up)
                 break
             except IntegrityError:
+                if not look_up:
+                    look_up = self._look_up = True
                 # A new report's tracking code was taken (see _codes): the same batch again,
                 # with new codes. Anything else is a real error.
-                if attempt == 2 or not self._codes_taken():
+                elif attempt == 2 or not self._codes_taken():
                     raise
         created, updated, unchanged, events, changes = counts
         tickets = batch.tickets
@@ -575,13 +586,16 @@ class TraffyImporter:
                 self._rejects_file.flush()
             self.batches += 1
             number = self.batches
-        if self.postgres and created and number in ANALYZE_AFTER:
+        if self.postgres and created and self._grown():
             self._analyze()
         if self.after_batch:
             self.after_batch(number)
 
-    def _transaction(self, tickets: list[Ticket]) -> tuple[int, int, int, int, int]:
-        """Write the tickets in one transaction: created, updated, unchanged, events, changes."""
+    def _transaction(
+        self, tickets: list[Ticket], look_up: bool = True
+    ) -> tuple[int, int, int, int, int]:
+        """Write the tickets in one transaction: created, updated, unchanged, events, changes.
+        ``look_up=False``: as if none of them were there (see _commit)."""
         # Settings made in a caller's transaction would outlive the batch: only our own.
         outermost = not connection.in_atomic_block
         with transaction.atomic():
@@ -599,13 +613,34 @@ class TraffyImporter:
                         [value for pair in settings.items() for value in pair],
                     )
             try:
-                counts = self._write(tickets) if tickets else (0, 0, 0, 0, 0)
+                counts = self._write(tickets, look_up) if tickets else (0, 0, 0, 0, 0)
                 references = self._refs()
                 if references is not None:
                     references.check()
             finally:
                 self._local.references = None
         return counts
+
+    def _planner_rows(self) -> int:
+        """How many reports the planner's statistics count (PostgreSQL; 0 if never counted)."""
+        if not self.postgres:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [connection.ops.quote_name(Report._meta.db_table)],
+            )
+            return max(0, int(cursor.fetchone()[0]))
+
+    def _grown(self) -> bool:
+        """Has the reports table grown ANALYZE_GROWTH times since the planner last counted it
+        (or since this run started)? Then it is counted again, once."""
+        with self._lock:
+            rows = self._rows_at_start + self.summary.created
+            if rows < ANALYZE_GROWTH * max(self._rows_analyzed, ANALYZE_MIN_ROWS):
+                return False
+            self._rows_analyzed = rows
+            return True
 
     def _analyze(self) -> None:
         """Refresh the planner's statistics of the reports table while it grows: without them
@@ -739,8 +774,8 @@ class TraffyImporter:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def _write(self, tickets: list[Ticket]) -> tuple[int, int, int, int, int]:
-        existing = self._existing([t.ticket_id for t in tickets])
+    def _write(self, tickets: list[Ticket], look_up: bool) -> tuple[int, int, int, int, int]:
+        existing = self._existing([t.ticket_id for t in tickets]) if look_up else {}
         new = [t for t in tickets if t.ticket_id not in existing]
         created = self._create(new) if new else 0
         events = created
