@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import gc
 import gzip
 import io
 from pathlib import Path
@@ -663,3 +664,19 @@ def test_a_batch_written_without_look_ups_falls_back_when_a_ticket_is_there(
     assert importer._look_up
     assert (again.created, again.unchanged, again.updated) == (0, first.created, 0)
     assert snapshot() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_garbage_collection_pauses_during_a_run_and_resumes_after(reference, tmp_path):
+    path = many_tickets(tmp_path)
+    during = []
+    TraffyImporter(batch_size=7, after_batch=lambda n: during.append(gc.isenabled())).run([path])
+    assert during and not any(during)
+    assert gc.isenabled()
+
+    def crash(number):
+        raise Crash
+
+    with pytest.raises(Crash):
+        TraffyImporter(batch_size=7, after_batch=crash).run([path])
+    assert gc.isenabled()
