@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from functools import cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection, connections, models, transaction
@@ -231,7 +232,7 @@ class Inserter:
             return
         if references is not None:
             for i, table, column in self.references:
-                references.add(table, column, (row[i] for row in rows))
+                references.add(table, column, map(itemgetter(i), rows))
         constants = self.constants
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -248,3 +249,34 @@ class Inserter:
                     f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})",  # noqa: S608
                     [row + constants for row in rows],
                 )
+
+
+def compression(table: str, columns: list[str], method: str = "lz4"):
+    """A migration operation: PostgreSQL compresses these columns' long values (TOAST) with
+    ``method`` from now on (values already stored keep theirs). A no-op on other databases and
+    on a PostgreSQL built without that method; reversing it returns to the default, pglz."""
+    from django.db import migrations
+
+    def set_to(name: str):
+        def run(apps, schema_editor) -> None:
+            db = schema_editor.connection
+            if db.vendor != "postgresql":
+                return
+            with db.cursor() as cursor:
+                cursor.execute(
+                    "SELECT %s = ANY(enumvals) FROM pg_settings"
+                    " WHERE name = 'default_toast_compression'",
+                    [name],
+                )
+                row = cursor.fetchone()
+                if not (row and row[0]):
+                    return
+                qn = db.ops.quote_name
+                for column in columns:
+                    cursor.execute(
+                        f"ALTER TABLE {qn(table)} ALTER COLUMN {qn(column)} SET COMPRESSION {name}"
+                    )
+
+        return run
+
+    return migrations.RunPython(set_to(method), set_to("pglz"), elidable=False)

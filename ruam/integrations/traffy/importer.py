@@ -955,7 +955,9 @@ class References:
         self.own: dict[tuple[str, str], set] = {}
 
     def add(self, table: str, column: str, values: Iterable) -> None:
-        self.wanted.setdefault((table, column), set()).update(v for v in values if v is not None)
+        wanted = self.wanted.setdefault((table, column), set())
+        wanted.update(values)
+        wanted.discard(None)
 
     def written(self, table: str, column: str, values: Iterable) -> None:
         """Rows this transaction wrote: they are there, and no one else sees them to delete."""
