@@ -309,6 +309,12 @@ def test_reports_are_placed_routed_and_dated_like_the_tickets(dump):
     expected = set(get_classifier().predict_one(unclassified.description))
     assert {c.name_th for c in unclassified.categories.all()} == expected
     assert "แสงสว่าง" in expected
+    predicted = [
+        c
+        for name in get_classifier().predict_one(unclassified.description)
+        for c in Category.objects.filter(name_th=name)
+    ]
+    assert unclassified.area_id == predicted[0].area_id  # the area of the first label
     assert unclassified.responsible == Body.objects.get(
         kind=Body.Kind.DISTRICT_OFFICE, district_id="1046"
     )

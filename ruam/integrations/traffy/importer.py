@@ -1047,10 +1047,15 @@ def classify_unlabelled() -> int:
             if name in by_name
         ]
         through.objects.bulk_create(links, ignore_conflicts=True)
+        # The area of the first known label: one UPDATE per area, not one per report.
+        by_area: dict[int, list[int]] = {}
         for r, names in zip(batch, labels, strict=True):
             known = [by_name[n] for n in names if n in by_name]
             if known:
-                Report.objects.filter(pk=r.pk).update(area_id=known[0].area_id)
+                by_area.setdefault(known[0].area_id, []).append(r.pk)
+        for area_id, pks in by_area.items():
+            for i in range(0, len(pks), 900):  # under SQLite's oldest limit of 999 parameters
+                Report.objects.filter(pk__in=pks[i : i + 900]).update(area_id=area_id)
         return sum(1 for names in labels if names)
 
     for report in qs.iterator(chunk_size=2000):
