@@ -299,6 +299,7 @@ class ReportEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("to body"),
+        db_index=False,  # nothing looks events up by it; every event paid for the index
     )
     created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 

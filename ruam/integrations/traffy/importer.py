@@ -423,7 +423,9 @@ class TraffyImporter:
         # Superusers write with PostgreSQL's per-row triggers off and check references per batch.
         self.check_references = self.postgres and _is_superuser()
         # Ticket_ids are looked up before writing unless no imported report is there yet.
-        self._look_up = Report.objects.filter(channel=Channel.IMPORT).exists()
+        self._look_up = Report.objects.filter(
+            channel=Channel.IMPORT, external_id__isnull=False
+        ).exists()  # the partial unique index answers this
         self._rows_at_start = self._rows_analyzed = self._planner_rows()
         # SQLite allows 999 variables in a statement; PostgreSQL has no such limit.
         self.lookup_chunk = min(connection.features.max_query_params or 10_000, 10_000) - 1
@@ -663,8 +665,15 @@ class TraffyImporter:
         # Only the columns the import looks reports up by: the whole table's statistics cost
         # ten times more (its long texts) and the import does not need them.
         columns = ", ".join(qn(Report._meta.get_field(f).column) for f in LOOKED_UP)
-        with connection.cursor() as cursor:
+        # A sample of 3,000 rows, not 30,000 (20× faster): enough to see a unique ticket_id in
+        # a table of this size. Autovacuum's own ANALYZE, which a big import sets off, takes
+        # the full sample later.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('default_statistics_target')")
+            target = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('default_statistics_target', '10', true)")
             cursor.execute(f"ANALYZE {qn(Report._meta.db_table)} ({columns})")
+            cursor.execute("SELECT set_config('default_statistics_target', %s, true)", [target])
 
     def _locate(self, tickets: list[Ticket], rejects: list[Rejected]) -> list[Ticket]:
         lat = np.fromiter((t.lat for t in tickets), dtype=float, count=len(tickets))
