@@ -172,3 +172,37 @@ def test_the_page_offers_no_pages_past_the_matches_it_can_read(client, monkeypat
     assert response.context["page"].paginator.num_pages == 2
     # The API refuses an offset it could not answer.
     assert client.get("/api/v1/search", {"q": "ถนน", "offset": 5001}).status_code == 422
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_missing_search_indexes_are_built_again(in_transaction):
+    """After an import is killed between dropping the GIN indexes and building them, the next
+    indexing pass builds them (side by side on their own connections, or here in a caller's
+    transaction)."""
+    from django.db import connection, transaction
+
+    from ruam.search.index import PG_INDEXES, build_search_indexes, index_missing_reports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN indexes are PostgreSQL's")
+
+    def present():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'"
+            )
+            return {row[0] for row in cursor.fetchall()} & set(PG_INDEXES)
+
+    assert present() == set(PG_INDEXES)
+    assert build_search_indexes() == []  # nothing missing, nothing built
+    with connection.cursor() as cursor:
+        for name in PG_INDEXES:
+            cursor.execute(f"DROP INDEX {name}")
+    assert present() == set()
+    if in_transaction:
+        with transaction.atomic():
+            index_missing_reports()
+    else:
+        index_missing_reports()
+    assert present() == set(PG_INDEXES)
