@@ -15,10 +15,12 @@ receivers); the caller also sets whatever the model's own ``save()`` would set.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import queue
+import threading
+from collections.abc import Callable, Collection
 from functools import cache
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from django.db import connection, connections, models, transaction
 from django.db.models import NOT_PROVIDED
@@ -280,3 +282,61 @@ def compression(table: str, columns: list[str], method: str = "lz4"):
         return run
 
     return migrations.RunPython(set_to(method), set_to("pglz"), elidable=False)
+
+
+T = TypeVar("T")
+
+
+class Writers(Generic[T]):
+    """Threads that write batches, each on its own database connection, while the calling
+    thread prepares the next ones (the Traffy import, the search index after it).
+
+    ``submit`` blocks while ``count`` batches already wait (memory stays bounded) and raises a
+    writer's failure in the calling thread; ``close`` waits for the rest.
+    """
+
+    def __init__(self, commit: Callable[[T], None], count: int) -> None:
+        self.commit = commit
+        self.queue: queue.Queue[T | None] = queue.Queue(maxsize=count)
+        self.failure: BaseException | None = None
+        self.abort = False
+        self.closed = False
+        self.threads = [
+            threading.Thread(target=self._work, name=f"writer-{i}", daemon=True)
+            for i in range(count)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.failure is None and not self.abort:
+                    try:
+                        self.commit(batch)
+                    except BaseException as exc:
+                        self.failure = self.failure or exc
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def submit(self, batch: T) -> None:
+        while True:
+            if self.failure is not None:
+                raise self.failure
+            try:
+                self.queue.put(batch, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def close(self, abort: bool = False) -> None:
+        """Wait for the writers: after the batches queued, or (abort) after the ones in hand."""
+        self.abort = self.abort or abort
+        if not self.closed:
+            self.closed = True
+            for _ in self.threads:
+                self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
+        if self.failure is not None and not abort:
+            raise self.failure

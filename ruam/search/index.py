@@ -172,10 +172,27 @@ def build_search_indexes() -> list[str]:
 
 
 def _index_missing(batch_size: int) -> int:
+    """Entries for the reports without one. On PostgreSQL outside a transaction a writer
+    thread COPYs each batch while the next is segmented (the database's share, ~5 s over the
+    shared dump, no longer adds to Python's)."""
+    from django.db import connection
+
+    from ruam.core.rows import Writers
+
     done = 0
-    for batch in _batches(_missing(), batch_size):
-        _entries().insert(entry_rows(batch))
-        done += len(batch)
+    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    writers = Writers(_entries().insert, 1) if threaded else None
+    write = writers.submit if writers else _entries().insert
+    try:
+        for batch in _batches(_missing(), batch_size):
+            write(entry_rows(batch))
+            done += len(batch)
+    except BaseException:
+        if writers:
+            writers.close(abort=True)
+        raise
+    if writers:
+        writers.close()
     return done
 
 

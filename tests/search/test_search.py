@@ -206,3 +206,22 @@ def test_missing_search_indexes_are_built_again(in_transaction):
     else:
         index_missing_reports()
     assert present() == set(PG_INDEXES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_missing_entries_written_by_a_writer_thread_are_those_of_one_report_at_a_time(
+    reference,
+):
+    """Outside a transaction on PostgreSQL the entries are COPYed by a writer thread while the
+    next batch is segmented: the same entries as indexing each report, none twice."""
+    from ruam.search.index import index_missing_reports
+
+    texts = ("น้ำท่วมขังหน้าซอย", "ไฟดับทั้งซอย", "ถนนเป็นหลุม") * 3
+    made = [report(f"{text} {i}") for i, text in enumerate(texts)]
+    fields = ["object_id", "words", "raw", "code", "district_id", "is_open", "created"]
+    expected = sorted(SearchEntry.objects.values_list(*fields))
+    assert len(expected) == len(made)
+    SearchEntry.objects.all().delete()
+    assert index_missing_reports(batch_size=2) == len(made)
+    assert sorted(SearchEntry.objects.values_list(*fields)) == expected
+    assert index_missing_reports(batch_size=2) == 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
-import queue
 import secrets
 import sys
 import threading
@@ -33,11 +32,11 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ruam.bodies.models import Body
-from ruam.core.rows import Inserter
+from ruam.core.rows import Inserter, Writers
 from ruam.framework.models import Category, RoutingRule
 from ruam.geo.locate import get_locator
 from ruam.geo.models import District, Subdistrict
@@ -305,60 +304,6 @@ class _Batch:
     no_subdistrict: int
 
 
-class _Writers:
-    """Threads that commit batches, each on its own database connection.
-
-    ``submit`` blocks while ``count`` batches already wait (memory stays bounded) and raises a
-    writer's failure in the reading thread.
-    """
-
-    def __init__(self, commit: Callable[[_Batch], None], count: int) -> None:
-        self.commit = commit
-        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=count)
-        self.failure: BaseException | None = None
-        self.abort = False
-        self.closed = False
-        self.threads = [
-            threading.Thread(target=self._work, name=f"traffy-writer-{i}", daemon=True)
-            for i in range(count)
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def _work(self) -> None:
-        try:
-            while (batch := self.queue.get()) is not None:
-                if self.failure is None and not self.abort:
-                    try:
-                        self.commit(batch)
-                    except BaseException as exc:
-                        self.failure = self.failure or exc
-        finally:
-            connections.close_all()  # this thread's connections only
-
-    def submit(self, batch: _Batch) -> None:
-        while True:
-            if self.failure is not None:
-                raise self.failure
-            try:
-                self.queue.put(batch, timeout=0.2)
-                return
-            except queue.Full:
-                continue
-
-    def close(self, abort: bool = False) -> None:
-        """Wait for the writers: after the batches queued, or (abort) after the ones in hand."""
-        self.abort = self.abort or abort
-        if not self.closed:
-            self.closed = True
-            for _ in self.threads:
-                self.queue.put(None)
-        for thread in self.threads:
-            thread.join()
-        if self.failure is not None and not abort:
-            raise self.failure
-
-
 class TraffyImporter:
     """One run over one or more files. ``summary`` grows batch by batch as batches commit, so a
     caller that catches an interruption can still say what was done.
@@ -502,7 +447,7 @@ class TraffyImporter:
             self._rejects_writer = csv.writer(self._rejects_file)
             self._rejects_writer.writerow(REJECTS_HEADER)
         threaded = self.writers > 0 and self.postgres and not connection.in_atomic_block
-        writers = _Writers(self._commit, self.writers) if threaded else None
+        writers = Writers(self._commit, self.writers) if threaded else None
         submit = writers.submit if writers else self._commit
         done_before = 0
         try:
