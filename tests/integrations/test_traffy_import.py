@@ -38,6 +38,7 @@ from ruam.integrations.traffy.reader import (
 )
 from ruam.reports.models import Channel, Report, ReportEvent
 from ruam.reports.statuses import Status
+from ruam.search.models import SearchEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -476,7 +477,17 @@ def test_the_command_prints_the_summary_and_writes_rejects(dump, tmp_path):
     assert "= 12 = rows read" in text and "outside_bangkok" in text
     assert err.getvalue() == ""
     assert len(read_rejects(rejects)) == 9
-    assert Report.objects.filter(channel=Channel.IMPORT).count() == 3
+    imported_reports = Report.objects.filter(channel=Channel.IMPORT)
+    assert imported_reports.count() == 3
+    # Then, as import_files does: the unlabelled ticket classified, every report searchable.
+    assert "1 unlabelled tickets classified, 3 reports indexed for search" in text
+    assert not imported_reports.filter(categories__isnull=True).exists()
+    assert (
+        SearchEntry.objects.filter(
+            object_id__in=imported_reports.values("pk"), kind=SearchEntry.Kind.REPORT
+        ).count()
+        == 3
+    )
 
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_traffy", str(tmp_path / "missing.csv.gz"), "--no-progress")

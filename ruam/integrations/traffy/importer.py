@@ -334,6 +334,7 @@ class TraffyImporter:
         self.writers = max(0, writers)
         self.after_batch = after_batch
         self.summary = ImportSummary()
+        self.started_at = time.time()
         self.batches = 0  # committed
         self._lock = threading.Lock()
         self._local = threading.local()  # per writer thread: the batch's References, if any
@@ -428,12 +429,26 @@ class TraffyImporter:
             if collecting:
                 gc.enable()
 
+    def classify_and_index(self) -> None:
+        """After the rows: the classifier's categories for unlabelled imported tickets, search
+        entries for the reports without one, and open/closed flags of entries whose report
+        this run moved. Done after the rows, not per batch, so the import itself stays fast; a
+        run that was interrupted leaves it to the next one, which finds what is missing."""
+        from ruam.search.index import index_missing_reports, refresh_open_flags
+
+        t = time.time()
+        self.summary.classified = classify_unlabelled()
+        self.summary.indexed = index_missing_reports()
+        refresh_open_flags(modified_since=self.started_at)
+        self.summary.index_seconds = time.time() - t
+
     def _run(self, paths: Iterable[Path | str]) -> ImportSummary:
         paths = [Path(p) for p in paths]
         for path in paths:
             if not path.is_file():
                 raise ImportFailed(f"No such file: {path}")
         self.summary.files = [str(p) for p in paths]
+        self.started_at = time.time()
         started = time.monotonic()
         self._load_lookups()
         total = sum(p.stat().st_size for p in paths)
@@ -953,20 +968,12 @@ def import_files(
     Raises ``ImportFailed`` when it cannot start or a file cannot be read; batches committed
     before that stay (run it again to finish).
     """
-    started = time.time()
-    summary = TraffyImporter(
+    importer = TraffyImporter(
         batch_size=batch_size, rejects_path=rejects_path, progress=progress, writers=writers
-    ).run(paths)
+    )
+    summary = importer.run(paths)
     if not summary.interrupted:
-        # Done after the rows, not per batch, so the import itself stays fast; a run that was
-        # interrupted leaves this to the next one, which finds the missing entries.
-        from ruam.search.index import index_missing_reports, refresh_open_flags
-
-        t = time.time()
-        summary.classified = classify_unlabelled()
-        summary.indexed = index_missing_reports()
-        refresh_open_flags(modified_since=started)
-        summary.index_seconds = time.time() - t
+        importer.classify_and_index()
     return summary
 
 

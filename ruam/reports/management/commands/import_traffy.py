@@ -101,6 +101,9 @@ class Command(BaseCommand):
             previous = None
         try:
             importer.run(paths)
+            if importer.progress:
+                self.stderr.write("Classifying unlabelled tickets and indexing for search…")
+            importer.classify_and_index()
         except ImportFailed as exc:
             self._print(importer, verbosity)
             raise CommandError(str(exc)) from exc
