@@ -225,3 +225,46 @@ def test_missing_entries_written_by_a_writer_thread_are_those_of_one_report_at_a
     assert index_missing_reports(batch_size=2) == len(made)
     assert sorted(SearchEntry.objects.values_list(*fields)) == expected
     assert index_missing_reports(batch_size=2) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_fts_triggers_missing_are_created_and_the_tables_rebuilt(reference):
+    """Killed between dropping the FTS triggers and restoring them, the next indexing pass
+    rebuilds both FTS5 tables (with what was written meanwhile) and creates the triggers."""
+    from django.db import connection
+
+    from ruam.search.index import SQLITE_TRIGGERS, index_missing_reports, rebuild_sqlite_fts
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 tables are SQLite's")
+    before = report("น้ำท่วมขังหน้าซอย")
+    assert rebuild_sqlite_fts() == []  # all there: nothing done
+    with connection.cursor() as cursor:
+        for name in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    during = report("ไฟดับทั้งซอย")  # indexed while the triggers are gone
+    index_missing_reports()
+    assert search("ไฟดับ")[1] == 1 and search("ท่วม")[1] == 1
+    assert {h.code for h in search("ซอย")[0]} == {before.code, during.code}
+    index_reports([during])  # the triggers are back: an update keeps the tables in step
+    assert search("ไฟดับ")[1] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_indexing_pass_finds_every_report_after(reference, monkeypatch):
+    """Past BULK missing entries the full-text machinery is set aside during the load and
+    rebuilt after it (PostgreSQL's GIN indexes, SQLite's FTS5 tables)."""
+    from django.db import connection
+
+    from ruam.search import index
+
+    made = [report(f"{t} {i}") for i, t in enumerate(["น้ำท่วมขัง", "ไฟดับ", "ถนนเป็นหลุม"] * 4)]
+    SearchEntry.objects.all().delete()
+    monkeypatch.setattr(index, "BULK", 5)
+    assert index.index_missing_reports(batch_size=4) == len(made)
+    assert search("ท่วม")[1] == 4 and search("ไฟดับ")[1] == 4 and search("หลุม")[1] == 4
+    # Nothing left set aside.
+    if connection.vendor == "postgresql":
+        assert index.build_search_indexes() == []
+    else:
+        assert index.rebuild_sqlite_fts() == []
