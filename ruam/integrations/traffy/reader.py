@@ -72,7 +72,7 @@ MAX_URL = 500
 MAX_TICKET_ID = 64  # Report.external_id
 MAX_REOPEN = 32767  # PositiveSmallIntegerField
 ELLIPSIS = "…"
-CACHED_VALUES = 10_000  # distinct type, star and count_reopen values remembered per file
+CACHED_VALUES = 10_000  # distinct type, province, star and count_reopen values remembered per file
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -247,6 +247,7 @@ class RowParser:
         self._labels: dict[str, tuple[str, ...]] = {}
         self._ratings: dict[str, int | None] = {}
         self._counts: dict[str, int] = {}
+        self._provinces: dict[str, str] = {}
 
     @staticmethod
     def _cached(cache: dict, text: str, parse):
@@ -305,8 +306,13 @@ class RowParser:
         if status is None:
             return Rejected(line, ticket_id, UNKNOWN_STATE, state[:200])
 
-        description, truncated = clip(description, MAX_DESCRIPTION)
-        address, _ = clip(_text(row[i_address]), MAX_ADDRESS)
+        # Texts within their limits (nearly all) skip clip().
+        truncated = len(description) > MAX_DESCRIPTION
+        if truncated:
+            description, _ = clip(description, MAX_DESCRIPTION)
+        address = _text(row[i_address])
+        if len(address) > MAX_ADDRESS:
+            address, _ = clip(address, MAX_ADDRESS)
         photo, dropped_photo = clean_url(row[i_photo])
         after, dropped_after = clean_url(row[i_after])
         raw_activity = row[i_activity].strip()
@@ -320,7 +326,7 @@ class RowParser:
             coords[0],
             coords[1],
             address,
-            row[i_province].strip(),
+            cached(self._provinces, row[i_province], str.strip),
             created,
             last_activity,
             state,
