@@ -660,11 +660,15 @@ def test_an_integrity_error_that_is_not_a_code_clash_stops_the_import(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("writers", [0, 2])
 def test_a_batch_written_without_look_ups_falls_back_when_a_ticket_is_there(
-    reference, tmp_path, monkeypatch
+    reference, tmp_path, monkeypatch, writers
 ):
     """Without imported reports, batches skip the look-up of their ticket_ids; if one is there
-    after all, the unique index refuses the batch and it is written again, looked up."""
+    after all, the unique index refuses the batch and it is written again, looked up (also
+    with two writer threads refused at once)."""
+    if writers and connection.vendor != "postgresql":
+        pytest.skip("writer threads are used on PostgreSQL only")
     path = many_tickets(tmp_path)
     first = import_files([path], batch_size=7)
     expected = snapshot()
@@ -676,7 +680,7 @@ def test_a_batch_written_without_look_ups_falls_back_when_a_ticket_is_there(
         self._look_up = False
 
     monkeypatch.setattr(TraffyImporter, "_load_lookups", load)
-    importer = TraffyImporter(batch_size=7)
+    importer = TraffyImporter(batch_size=7, writers=writers)
     again = importer.run([path])
     assert importer._look_up
     assert (again.created, again.unchanged, again.updated) == (0, first.created, 0)
