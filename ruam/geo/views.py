@@ -28,7 +28,12 @@ def group_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "geo/group_detail.html",
-        {"group": group, "districts": districts, "boundary": group.boundary},
+        {
+            "group": group,
+            "districts": districts,
+            "boundary": group.boundary,
+            "committee": Body.objects.filter(kind=Body.Kind.GROUP_MEETING, group=group).first(),
+        },
     )
 
 

@@ -129,10 +129,16 @@ def _link(issue: Issue, report: Report, actor) -> None:
 
 
 def _require_member(actor, issue: Issue) -> None:
+    """A member of the issue's committee, or of the district-group committee it was escalated
+    to (which puts it on its own agenda and resolves it)."""
     target = issue.district_id or issue.body
     if not (
         getattr(actor, "is_authenticated", False)
-        and (actor.has_perm("ruam.create_issue", target) or _sits_in(actor, issue.body))
+        and (
+            actor.has_perm("ruam.create_issue", target)
+            or _sits_in(actor, issue.body)
+            or (issue.escalated_to_id is not None and _sits_in(actor, issue.escalated_to))
+        )
     ):
         raise NotAllowed(NOT_MEMBER)
 

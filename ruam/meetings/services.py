@@ -48,6 +48,9 @@ NOT_HELD = B("ต้องบันทึกการประชุมก่อ
 QUORUM_MISSING = B("องค์ประชุมไม่ครบ", "The meeting has no quorum.")
 
 OFFICERS = {Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.ASSISTANT_SECRETARY}
+# The bodies that hold meetings: district committees, their working groups, and the
+# district-group committees that escalated issues go to.
+MEETING_KINDS = {Body.Kind.COMMITTEE, Body.Kind.WORKING_GROUP, Body.Kind.GROUP_MEETING}
 
 
 def can_manage(actor, body: Body) -> bool:

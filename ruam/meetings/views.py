@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -25,10 +26,55 @@ from ruam.meetings.models import Action, AgendaItem, Attendance, Meeting, Sectio
 from ruam.meetings.selectors import agenda_suggestions
 from ruam.reports.models import Report
 
+CLOSED_ISSUES = ["verified", "declined", "done"]
+
 
 def _committee(code: str) -> tuple[District, Body]:
     district = get_object_or_404(District, code=code)
     return district, get_object_or_404(Body, code=committee_code(code))
+
+
+def _meeting_body(code: str) -> Body:
+    """A body that holds meetings (a district committee, a working group, a district-group
+    committee), by its code; 404 for offices, divisions and departments."""
+    return get_object_or_404(
+        Body.objects.select_related("district", "group", "parent"),
+        code=code,
+        kind__in=services.MEETING_KINDS,
+    )
+
+
+def _is_district_committee(body: Body) -> bool:
+    return body.kind == Body.Kind.COMMITTEE and bool(body.district_id)
+
+
+def body_meeting_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The meetings of a working group or a district-group committee (a district committee's
+    are at /districts/<code>/meetings/, with the district's actions)."""
+    body = _meeting_body(code)
+    if _is_district_committee(body):
+        return redirect("meetings:list", body.district_id)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "body": body,
+            "meetings": body.meetings.all(),
+            "can_manage": services.can_manage(request.user, body),
+            "new_url": reverse("meetings:body_new", args=[body.code]),
+            "actions": Action.objects.filter(resolution__item__meeting__body=body)
+            .select_related("owner", "issue")
+            .order_by("status", "due")[:50],
+        },
+    )
+
+
+@login_required
+def body_meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    body = _meeting_body(code)
+    if _is_district_committee(body):
+        return redirect("meetings:new", body.district_id)
+    return _schedule(request, body, {"body": body})
 
 
 def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
@@ -51,6 +97,11 @@ def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     district, body = _committee(code)
+    return _schedule(request, body, {"district": district, "body": body})
+
+
+def _schedule(request: HttpRequest, body: Body, context: dict) -> HttpResponse:
+    """Schedule a meeting of ``body`` and invite its members (officers only)."""
     if not services.can_manage(request.user, body):
         raise PermissionDenied(both(services.NOT_OFFICER))
     if request.method == "POST":
@@ -75,7 +126,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "meetings/new.html",
-        {"district": district, "body": body},
+        context,
         status=422 if request.method == "POST" else 200,
     )
 
@@ -85,8 +136,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = services.can_manage(request.user, meeting.body)
     items = meeting.items.select_related("issue").prefetch_related("resolutions__actions__owner")
     district = meeting.body.district_id
+    body = meeting.body
     context = {
         "meeting": meeting,
+        "list_url": reverse("meetings:list", args=[body.district_id])
+        if _is_district_committee(body)
+        else reverse("meetings:body_list", args=[body.code]),
         "sections": [
             (value, label, [i for i in items if i.section == value])
             for value, label in Section.choices
@@ -100,11 +155,26 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(
             suggestions=agenda_suggestions(district),
             open_issues=Issue.objects.filter(district_id=district)
-            .exclude(status__in=["verified", "declined", "done"])
+            .exclude(status__in=CLOSED_ISSUES)
             .order_by("-support_count"),
             owners=Body.objects.filter(district_id=district, kind=Body.Kind.DIVISION).order_by(
                 "division_type__order"
             ),
+        )
+    elif manage and meeting.body.group_id:
+        # A district-group committee: the issues its districts escalated to it; actions go to
+        # the group's district offices (or, by invitation, to central departments).
+        context.update(
+            suggestions=[],
+            open_issues=Issue.objects.filter(escalated_to=meeting.body)
+            .exclude(status__in=CLOSED_ISSUES)
+            .order_by("-support_count"),
+            owners=Body.objects.filter(
+                district__group_id=meeting.body.group_id, kind=Body.Kind.DISTRICT_OFFICE
+            ).order_by("district_id"),
+        )
+    if manage:
+        context.update(
             attendance_choices=Attendance.Status.choices,
             departments=Body.objects.filter(kind=Body.Kind.DEPARTMENT).order_by("name_th"),
         )

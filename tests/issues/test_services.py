@@ -75,6 +75,20 @@ def test_declining_and_escalating_need_a_reason(seat):
     assert issue.escalated_to.code == "group-4"
 
 
+def test_the_group_committee_it_was_escalated_to_moves_it_on(seat, make_user):
+    member = seat("committee-1046", Role.MEMBER)
+    issue = new_issue(member)
+    group_member = seat("group-4", Role.MEMBER)
+    with pytest.raises(NotAllowed):  # not escalated yet: the district's own matter
+        services.change_status(issue, actor=group_member, to=S.SCREENING)
+    services.change_status(issue, actor=member, to=S.ESCALATED, note="ถนนคร่อมสองเขต")
+    for outsider in [make_user(), seat("group-1", Role.CHAIR)]:
+        with pytest.raises(NotAllowed):
+            services.change_status(issue, actor=outsider, to=S.ON_AGENDA)
+    services.change_status(issue, actor=group_member, to=S.ON_AGENDA)
+    assert Issue.objects.get(pk=issue.pk).status == S.ON_AGENDA
+
+
 def test_only_the_districts_members_move_an_issue(seat, make_user):
     issue = new_issue(seat("committee-1046", Role.MEMBER))
     for outsider in [
