@@ -21,12 +21,13 @@ from ruam.core.web import attempt, both
 from ruam.geo.models import District
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue
+from ruam.issues.statuses import IssueStatus
 from ruam.meetings import services
 from ruam.meetings.models import Action, AgendaItem, Attendance, Meeting, Section
 from ruam.meetings.selectors import agenda_suggestions
 from ruam.reports.models import Report
 
-CLOSED_ISSUES = ["verified", "declined", "done"]
+CLOSED_ISSUES = [IssueStatus.VERIFIED, IssueStatus.DECLINED, IssueStatus.DONE]
 
 
 def _committee(code: str) -> tuple[District, Body]:
