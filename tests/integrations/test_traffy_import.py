@@ -36,7 +36,7 @@ from ruam.integrations.traffy.reader import (
     parse_rating,
     parse_timestamp,
 )
-from ruam.reports.models import Channel, Report, ReportEvent
+from ruam.reports.models import Channel, DuplicateSuggestion, Report, ReportEvent
 from ruam.reports.statuses import Status
 from ruam.search.models import SearchEntry
 
@@ -701,3 +701,22 @@ def test_garbage_collection_pauses_during_a_run_and_resumes_after(reference, tmp
     with pytest.raises(Crash):
         TraffyImporter(batch_size=7, after_batch=crash).run([path])
     assert gc.isenabled()
+
+
+def test_imported_tickets_get_their_probable_duplicates(tmp_path):
+    """After the rows, the open tickets the run created are matched against the open reports
+    around them, as a new report is on intake; finished ones are not."""
+    rows = [
+        ticket("2022-DUP001", timestamp="2022-05-29 10:00:00+00"),
+        ticket("2022-DUP002", coords="100.56475,13.74040", timestamp="2022-05-30 09:00:00+00"),
+        ticket("2022-DUP003", timestamp="2022-05-31 09:00:00+00", state="เสร็จสิ้น"),
+        ticket("2022-FAR001", coords="100.56471,13.74500", timestamp="2022-05-30 10:00:00+00"),
+    ]
+    summary = import_files([write_dump(tmp_path / "dups.csv", rows)])
+    pairs = set(
+        DuplicateSuggestion.objects.values_list("report__external_id", "original__external_id")
+    )
+    assert pairs == {("2022-DUP002", "2022-DUP001")}
+    assert summary.duplicates == 1
+    assert "1 probable duplicates found" in "\n".join(summary.lines())
+    assert import_files([write_dump(tmp_path / "dups.csv", rows)]).duplicates == 0

@@ -68,6 +68,42 @@ def test_different_words_score_low():
     assert duplicates.suggest(other) == []
 
 
+@pytest.mark.parametrize("chunk", [duplicates.SUGGEST_CHUNK, 3])
+def test_many_reports_at_once_get_the_suggestions_one_at_a_time_gives(chunk, monkeypatch):
+    """suggest_many (after an import) stores the pairs suggest() stores report by report,
+    also when it works through the reports a few at a time."""
+    monkeypatch.setattr(duplicates, "SUGGEST_CHUNK", chunk)
+    texts = ["น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้", "น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้เลย"]
+    made = [
+        report(texts[0]),
+        report(texts[1], lat=HERE[0] + 0.0005),
+        report(texts[0], lat=HERE[0] + 0.004),  # ~440 m: too far from the first two
+        report(texts[1], lat=HERE[0] + 0.0041),
+        report(texts[0], categories=("แสงสว่าง",)),  # another kind of problem
+        report("ท่อระบายน้ำอุดตัน น้ำท่วมขัง", categories=("ท่อระบายน้ำ",)),  # a related one
+        report("ต้องการให้ขุดลอกคูน้ำด้านหลังตลาดสด"),  # other words
+        report(texts[1]),
+    ]
+    old = report(texts[0])
+    Report.objects.filter(pk=old.pk).update(created=old.created - dt.timedelta(days=40))
+    Report.objects.filter(pk=made[3].pk).update(status=Status.FINISHED)  # closed: not a target
+    def stored():
+        return {
+            (s.report_id, s.original_id, round(s.score, 9), round(s.distance_m, 6))
+            for s in DuplicateSuggestion.objects.all()
+        }
+
+    for r in Report.objects.prefetch_related("categories"):
+        if r.status in duplicates.OPEN:
+            duplicates.suggest(r)
+    one_by_one = stored()
+    assert one_by_one  # the fixture has real pairs
+    DuplicateSuggestion.objects.all().delete()
+    assert duplicates.suggest_many(Report.objects.all()) == len(one_by_one)
+    assert stored() == one_by_one
+    assert duplicates.suggest_many(Report.objects.all()) == 0  # nothing twice
+
+
 def test_staff_confirm_makes_it_a_duplicate(seat):
     official = seat("division-1046-works", Role.OFFICIAL)
     first = report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")

@@ -143,6 +143,7 @@ class ImportSummary:
     # After the rows: the search index and the classifier's labels for unlabelled tickets.
     indexed: int = 0
     classified: int = 0
+    duplicates: int = 0  # new probable-duplicate suggestions for staff to confirm
     index_seconds: float = 0.0
 
     @property
@@ -197,10 +198,11 @@ class ImportSummary:
             if count:
                 out.append(f"  warning: {n(count)} {text}")
         out.append(f"  elapsed {self.elapsed:.1f} s, {n(round(self.rows_per_second))} rows/s")
-        if self.indexed or self.classified:
+        if self.indexed or self.classified or self.duplicates:
             out.append(
                 f"  then: {n(self.classified)} unlabelled tickets classified, "
-                f"{n(self.indexed)} reports indexed for search ({self.index_seconds:.1f} s)"
+                f"{n(self.indexed)} reports indexed for search, "
+                f"{n(self.duplicates)} probable duplicates found ({self.index_seconds:.1f} s)"
             )
         return out
 
@@ -431,15 +433,22 @@ class TraffyImporter:
 
     def classify_and_index(self) -> None:
         """After the rows: the classifier's categories for unlabelled imported tickets, search
-        entries for the reports without one, and open/closed flags of entries whose report
-        this run moved. Done after the rows, not per batch, so the import itself stays fast; a
-        run that was interrupted leaves it to the next one, which finds what is missing."""
+        entries for the reports without one, open/closed flags of entries whose report this
+        run moved, and probable duplicates of the open reports this run created or moved (after
+        the categories, which decide what may duplicate what). Done after the rows, not per
+        batch, so the import itself stays fast; a run that was interrupted leaves classifying
+        and indexing to the next one, which finds what is missing."""
+        from ruam.reports.duplicates import suggest_many
         from ruam.search.index import index_missing_reports, refresh_open_flags
 
         t = time.time()
+        since = dt.datetime.fromtimestamp(self.started_at, tz=dt.UTC)
         self.summary.classified = classify_unlabelled()
         self.summary.indexed = index_missing_reports()
         refresh_open_flags(modified_since=self.started_at)
+        self.summary.duplicates = suggest_many(
+            Report.objects.filter(channel=Channel.IMPORT, modified__gte=since)
+        )
         self.summary.index_seconds = time.time() - t
 
     def _run(self, paths: Iterable[Path | str]) -> ImportSummary:
