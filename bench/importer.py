@@ -97,7 +97,8 @@ def main() -> None:
     )
     print(
         f"import-traffy: {summary.elapsed:.1f} s = {import_rate:,.0f} tickets/s "
-        f"(then classify + index: {summary.index_seconds:.1f} s)"
+        f"(then classify + index + duplicates: {summary.index_seconds:.1f} s, "
+        f"{summary.duplicates:,} probable duplicates)"
     )
     print(f"plain COPY into a bare table: {copy_seconds:.1f} s = {copy_rate:,.0f} rows/s")
     print(f"import / COPY = {import_rate / copy_rate:.1%}")
