@@ -102,7 +102,11 @@ class Command(BaseCommand):
         try:
             importer.run(paths)
             if importer.progress:
-                self.stderr.write("Classifying unlabelled tickets and indexing for search…")
+                # Plain, like the progress line: stderr's default style is the error colour.
+                self.stderr.write(
+                    "Classifying, indexing for search, looking for duplicates…",
+                    style_func=lambda text: text,
+                )
             importer.classify_and_index()
         except ImportFailed as exc:
             self._print(importer, verbosity)
