@@ -291,13 +291,19 @@ class Writers(Generic[T]):
     """Threads that write batches, each on its own database connection, while the calling
     thread prepares the next ones (the Traffy import, the search index after it).
 
-    ``submit`` blocks while ``count`` batches already wait (memory stays bounded) and raises a
-    writer's failure in the calling thread; ``close`` waits for the rest.
+    Only on PostgreSQL outside a transaction: elsewhere (or with ``count`` 0) ``submit`` writes
+    in the calling thread, since other connections would neither see the caller's uncommitted
+    rows nor, on SQLite, write at the same time. ``submit`` blocks while ``count`` batches
+    already wait (memory stays bounded) and raises a writer's failure in the calling thread.
+    As a context manager it waits for the rest on the way out, or, after an error, only for
+    the batches in hand.
     """
 
     def __init__(self, commit: Callable[[T], None], count: int) -> None:
         self.commit = commit
-        self.queue: queue.Queue[T | None] = queue.Queue(maxsize=count)
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            count = 0
+        self.queue: queue.Queue[T | None] = queue.Queue(maxsize=max(count, 1))
         self.failure: BaseException | None = None
         self.abort = False
         self.closed = False
@@ -307,6 +313,12 @@ class Writers(Generic[T]):
         ]
         for thread in self.threads:
             thread.start()
+
+    def __enter__(self) -> Writers[T]:
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        self.close(abort=exc_type is not None)
 
     def _work(self) -> None:
         try:
@@ -320,6 +332,9 @@ class Writers(Generic[T]):
             connections.close_all()  # this thread's connections only
 
     def submit(self, batch: T) -> None:
+        if not self.threads:
+            self.commit(batch)
+            return
         while True:
             if self.failure is not None:
                 raise self.failure

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ruam.bodies.models import ROLE_ORDER, Body, Membership
-from ruam.bodies.services import committee_code
+from ruam.bodies.services import committee_code, group_code
 from ruam.geo.models import District, DistrictGroup
 from ruam.geo.selectors import districts_public, groups_with_counts
 
@@ -32,7 +32,7 @@ def group_detail(request: HttpRequest, code: str) -> HttpResponse:
             "group": group,
             "districts": districts,
             "boundary": group.boundary,
-            "committee": Body.objects.filter(kind=Body.Kind.GROUP_MEETING, group=group).first(),
+            "committee": Body.objects.filter(code=group_code(group.code)).first(),
         },
     )
 

@@ -216,24 +216,13 @@ def _index_missing(batch_size: int) -> int:
     """Entries for the reports without one. On PostgreSQL outside a transaction a writer
     thread COPYs each batch while the next is segmented (the database's share, ~5 s over the
     shared dump, no longer adds to Python's)."""
-    from django.db import connection
-
     from ruam.core.rows import Writers
 
     done = 0
-    threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-    writers = Writers(_entries().insert, 1) if threaded else None
-    write = writers.submit if writers else _entries().insert
-    try:
+    with Writers(_entries().insert, 1) as writers:
         for batch in _batches(_missing(), batch_size):
-            write(entry_rows(batch))
+            writers.submit(entry_rows(batch))
             done += len(batch)
-    except BaseException:
-        if writers:
-            writers.close(abort=True)
-        raise
-    if writers:
-        writers.close()
     return done
 
 

@@ -341,7 +341,6 @@ class TraffyImporter:
         self._lock = threading.Lock()
         self._local = threading.local()  # per writer thread: the batch's References, if any
         self._seen: dict[str, int] = {}  # ticket_id → line of its first occurrence in this run
-        self._routes: dict[tuple[int | None, str], _Route] = {}
         self._sequence_literal: str | None = None
         self._plans: dict[tuple[tuple[str, ...], str], tuple] = {}
         self._rejects_file: TextIO | None = None
@@ -397,25 +396,17 @@ class TraffyImporter:
 
     def _route(self, category: Category | None, district: str) -> _Route:
         """Responsible body, central department and deadline, as ``services._create`` sets
-        them: the division ``route()`` names, else the district office."""
-        key = (category.pk if category else None, district)
-        found = self._routes.get(key)
-        if found is None:
-            office = self.offices.get(district)
-            if category is None:
-                found = _Route(office, None, DEFAULT_DEADLINE_DAYS)
-            else:
-                rules = self._rules.get(category.pk, {})
-                rule = rules.get(district) or rules.get(None)
-                if rule is None:
-                    found = _Route(office, None, category.deadline_days)
-                else:
-                    division = self._divisions.get((district, rule.division_type_id))
-                    found = _Route(
-                        division or office, rule.department_id, rule.effective_deadline_days
-                    )
-            self._routes[key] = found
-        return found
+        them: the division ``route()`` names, else the district office. (Remembered per
+        labels and district by ``_plan``'s callers.)"""
+        office = self.offices.get(district)
+        if category is None:
+            return _Route(office, None, DEFAULT_DEADLINE_DAYS)
+        rules = self._rules.get(category.pk, {})
+        rule = rules.get(district) or rules.get(None)
+        if rule is None:
+            return _Route(office, None, category.deadline_days)
+        division = self._divisions.get((district, rule.division_type_id))
+        return _Route(division or office, rule.department_id, rule.effective_deadline_days)
 
     # -- running --
 
@@ -470,36 +461,30 @@ class TraffyImporter:
             )
             self._rejects_writer = csv.writer(self._rejects_file)
             self._rejects_writer.writerow(REJECTS_HEADER)
-        threaded = self.writers > 0 and self.postgres and not connection.in_atomic_block
-        writers = Writers(self._commit, self.writers) if threaded else None
-        submit = writers.submit if writers else self._commit
         done_before = 0
         try:
-            for path in paths:
-                with DumpFile(path) as dump:
-                    try:
-                        parser = RowParser(dump.header, STATES)
-                    except DumpFormatError as exc:
-                        raise ImportFailed(f"{path}: {exc}") from exc
-                    items: list[Ticket | Rejected] = []
-                    for line, row in dump.rows():
-                        items.append(parser.parse(line, row))
-                        if len(items) >= self.batch_size:
-                            submit(self._prepare(str(path), items))
-                            items = []
-                            if progress:
-                                progress.update(
-                                    self.summary.rows_read, done_before + dump.position()
-                                )
-                    if items:
-                        submit(self._prepare(str(path), items))
-                done_before += dump.size
-            if writers:
-                writers.close()
+            with Writers(self._commit, self.writers) as writers:
+                for path in paths:
+                    with DumpFile(path) as dump:
+                        try:
+                            parser = RowParser(dump.header, STATES)
+                        except DumpFormatError as exc:
+                            raise ImportFailed(f"{path}: {exc}") from exc
+                        items: list[Ticket | Rejected] = []
+                        for line, row in dump.rows():
+                            items.append(parser.parse(line, row))
+                            if len(items) >= self.batch_size:
+                                writers.submit(self._prepare(str(path), items))
+                                items = []
+                                if progress:
+                                    progress.update(
+                                        self.summary.rows_read, done_before + dump.position()
+                                    )
+                        if items:
+                            writers.submit(self._prepare(str(path), items))
+                    done_before += dump.size
         except BaseException as exc:
             self.summary.interrupted = True
-            if writers:
-                writers.close(abort=True)
             if isinstance(exc, DumpFormatError):
                 raise ImportFailed(str(exc)) from exc
             raise
@@ -648,13 +633,15 @@ class TraffyImporter:
         lat = np.fromiter((t.lat for t in tickets), dtype=float, count=len(tickets))
         lon = np.fromiter((t.lon for t in tickets), dtype=float, count=len(tickets))
         districts, subdistricts = self.locator.locate_many(lat, lon)
+        cells = grid_cells(lat, lon).tolist()
         kept = []
-        for ticket, district, sub in zip(
-            tickets, districts.tolist(), subdistricts.tolist(), strict=True
+        for ticket, district, sub, cell in zip(
+            tickets, districts.tolist(), subdistricts.tolist(), cells, strict=True
         ):
             if district and district in self.district_codes:
                 ticket.district = district
                 ticket.subdistrict = sub if sub in self.subdistrict_codes else None
+                ticket.cell = cell
                 kept.append(ticket)
             else:
                 where = f" (province: {ticket.province})" if ticket.province else ""
@@ -828,14 +815,11 @@ class TraffyImporter:
         now = at(self.now)
         codes = self._codes(len(tickets))
         pks = self._new_ids(tickets)
-        lat = np.fromiter((t.lat for t in tickets), dtype=float, count=len(tickets))
-        lon = np.fromiter((t.lon for t in tickets), dtype=float, count=len(tickets))
-        cells = grid_cells(lat, lon).tolist()
         plans = self._plans
         reports: list[tuple] = []
         chosen: list[tuple[int, ...]] = []
         events: list[tuple] = []  # without report_id, added once the reports have ids
-        for ticket, code, cell in zip(tickets, codes, cells, strict=True):
+        for ticket, code in zip(tickets, codes, strict=True):
             key = (ticket.labels, ticket.district)
             plan = plans.get(key)
             if plan is None:
@@ -849,7 +833,7 @@ class TraffyImporter:
                     ticket.description,
                     ticket.lat,
                     ticket.lon,
-                    cell,
+                    ticket.cell,
                     ticket.address,
                     ticket.district,
                     ticket.subdistrict,
@@ -924,8 +908,8 @@ class References:
     every new row, one at a time: half the database's work in an import. With the triggers off
     for the batch (superusers only, as ``pg_restore --disable-triggers``), this does the same
     for the few distinct rows a batch refers to (50 districts, a few hundred bodies, the
-    reports themselves): one query per referenced table, the same locks, and a missing row
-    fails the batch as the trigger would have.
+    reports its status events name): one query for them all, the same locks, and a missing row
+    fails the batch as the trigger would have. The batch's own new reports are not asked for.
     """
 
     def __init__(self) -> None:

@@ -104,9 +104,10 @@ class Ticket:
     truncated: bool = False
     dropped_urls: int = 0
     bad_last_activity: bool = False
-    # Filled in by the importer (locate): the district and แขวง codes of the point.
+    # Filled in by the importer (locate): the district and แขวง codes and grid cell of the point.
     district: str = ""
     subdistrict: str | None = None
+    cell: int | None = None
 
 
 @dataclass(slots=True)
