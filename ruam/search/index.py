@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import threading
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef
@@ -175,7 +174,9 @@ def build_search_indexes() -> list[str]:
     """Build the GIN indexes that are missing (PostgreSQL), side by side on their own
     connections: a GIN index is built by one backend, so two at once use two cores (the
     shared dump: 11 s one after the other). Returns the names built."""
-    from django.db import connection, connections
+    from django.db import connection
+
+    from ruam.core.rows import Writers
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -184,31 +185,18 @@ def build_search_indexes() -> list[str]:
         )
         present = {row[0] for row in cursor.fetchall()}
     wanted = [name for name in PG_INDEXES if name not in present]
-    if connection.in_atomic_block:
-        # Other connections would wait for this transaction's locks: build them here.
-        with connection.cursor() as cursor:
-            for name in wanted:
-                cursor.execute(PG_INDEXES[name])
-        return wanted
-    failures: list[BaseException] = []
 
     def build(name: str) -> None:
-        try:
-            with connection.cursor() as cursor:  # this thread's own connection
-                cursor.execute("SET maintenance_work_mem = '256MB'")
-                cursor.execute(PG_INDEXES[name])
-        except BaseException as exc:
-            failures.append(exc)
-        finally:
-            connections.close_all()  # this thread's connections only
+        with connection.cursor() as cursor:  # the writer thread's own connection
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            cursor.execute(PG_INDEXES[name])
+            cursor.execute("RESET maintenance_work_mem")
 
-    threads = [threading.Thread(target=build, args=(name,)) for name in wanted]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
+    # One thread each; inside a caller's transaction (whose locks other connections would wait
+    # for) they are built here, one after the other.
+    with Writers(build, len(wanted)) as writers:
+        for name in wanted:
+            writers.submit(name)
     return wanted
 
 
