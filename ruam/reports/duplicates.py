@@ -107,14 +107,9 @@ def _ranked(
     return found[:limit]
 
 
-def _suggestion(report: Report, c: Candidate) -> dict:
-    return {
-        "report": report,
-        "original": c.original,
-        "score": c.score,
-        "text_similarity": c.text_similarity,
-        "distance_m": c.distance_m,
-    }
+def _scores(c: Candidate) -> dict:
+    """What a suggestion stores of a candidate besides the pair."""
+    return {"score": c.score, "text_similarity": c.text_similarity, "distance_m": c.distance_m}
 
 
 def suggest(report: Report, *, threshold: float = THRESHOLD) -> list[DuplicateSuggestion]:
@@ -123,9 +118,8 @@ def suggest(report: Report, *, threshold: float = THRESHOLD) -> list[DuplicateSu
     for c in candidates(report):
         if c.score < threshold:
             continue
-        values = _suggestion(report, c)
         suggestion, _ = DuplicateSuggestion.objects.get_or_create(
-            report=values.pop("report"), original=values.pop("original"), defaults=values
+            report=report, original=c.original, defaults=_scores(c)
         )
         made.append(suggestion)
     return made
@@ -181,7 +175,7 @@ def suggest_many(reports, *, threshold: float = THRESHOLD) -> int:
             fresh = [r for r in (report, *(other for other, _ in nearby)) if r.id not in words]
             words.update(_words(fresh))
             found += [
-                DuplicateSuggestion(**_suggestion(report, c))
+                DuplicateSuggestion(report=report, original=c.original, **_scores(c))
                 for c in _ranked(words.get(report.pk, set()), nearby, words, CANDIDATES)
                 if c.score >= threshold
             ]
