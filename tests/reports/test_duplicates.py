@@ -87,6 +87,7 @@ def test_many_reports_at_once_get_the_suggestions_one_at_a_time_gives(chunk, mon
     old = report(texts[0])
     Report.objects.filter(pk=old.pk).update(created=old.created - dt.timedelta(days=40))
     Report.objects.filter(pk=made[3].pk).update(status=Status.FINISHED)  # closed: not a target
+
     def stored():
         return {
             (s.report_id, s.original_id, round(s.score, 9), round(s.distance_m, 6))
