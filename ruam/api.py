@@ -7,7 +7,8 @@ from ninja.renderers import JSONRenderer
 
 from ruam.core.api_errors import install_error_handlers
 from ruam.geo.api import router as geo_router
-from ruam.meetings.api import router as committees_router
+from ruam.issues.api import router as issues_router
+from ruam.meetings.api import router as meetings_router
 from ruam.reports.api import router as reports_router
 from ruam.search.api import router as search_router
 
@@ -35,4 +36,5 @@ install_error_handlers(api)
 api.add_router("/", geo_router)
 api.add_router("/", reports_router)
 api.add_router("/", search_router)
-api.add_router("/", committees_router)
+api.add_router("/", issues_router)
+api.add_router("/", meetings_router)

@@ -48,17 +48,21 @@ DEBUG = env_bool("RUAM_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# Ruam's apps, from the ground up (docs/ARCHITECTURE.md: each imports only the ones below it).
 INSTALLED_APPS = [
+    "ruam.thai",
     "ruam.core",
-    "ruam.accounts",
     "ruam.geo",
-    "ruam.framework",
     "ruam.bodies",
+    "ruam.accounts",
+    "ruam.framework",
     "ruam.reports",
     "ruam.issues",
     "ruam.meetings",
     "ruam.search",
     "ruam.insights",
+    "ruam.integrations.traffy",
+    "ruam.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -99,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "ruam.core.context_processors.site",
             ],
-            "builtins": ["ruam.core.templatetags.thai"],
+            "builtins": ["ruam.site.templatetags.thai"],
         },
     },
 ]
@@ -143,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:mine"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 # Thai first: Thai is the default language, English the second.
 LANGUAGE_CODE = "th"

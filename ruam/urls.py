@@ -15,8 +15,9 @@ urlpatterns = [
     # trying every page's pattern (the pages' order below still decides among the pages).
     path("api/v1/", api.urls),
     path("open311/v2/", include("ruam.integrations.open311.urls")),
-    path("", include("ruam.core.urls")),
+    path("", include("ruam.site.urls")),
     path("", include("ruam.geo.urls")),
+    path("", include("ruam.bodies.urls")),
     path("", include("ruam.reports.urls")),
     path("", include("ruam.accounts.urls")),
     path("", include("ruam.search.urls")),

@@ -29,6 +29,24 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def unavailable(message: str) -> None:
+    """A dependency a test needs is missing here: skipped on a developer's machine, but a
+    failure in CI (``CI`` set, as ``.ci/run`` does), where everything must be installed."""
+    if os.environ.get("CI"):
+        pytest.fail(f"required in CI: {message}")
+    pytest.skip(message)
+
+
+def need_module(name: str, reason: str = "") -> object:
+    """``pytest.importorskip`` that fails in CI instead of skipping."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        unavailable(reason or f"{name} is not installed")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _required_database(django_db_blocker):
     """With RUAM_REQUIRE_POSTGRES=1 the run fails unless it really talks to PostgreSQL."""

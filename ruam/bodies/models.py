@@ -106,12 +106,12 @@ class Body(BilingualNameMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.COMMITTEE and self.district_id:
-            return reverse("geo:committee", args=[self.district_id])
+            return reverse("bodies:committee", args=[self.district_id])
         if self.district_id:
-            return reverse("geo:district", args=[self.district_id])
+            return reverse("site:district", args=[self.district_id])
         if self.group_id:
-            return reverse("geo:group", args=[self.group_id])
-        return reverse("core:home")
+            return reverse("site:group", args=[self.group_id])
+        return reverse("site:home")
 
     def current_memberships(self, on: dt.date | None = None) -> models.QuerySet[Membership]:
         return self.memberships.current(on).select_related("person")

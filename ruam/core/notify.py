@@ -56,17 +56,6 @@ class EmailChannel(Channel):
         )
 
 
-def members_of(body_ids, roles=None) -> list[Recipient]:
-    """The people who currently sit in these bodies (in these roles), once each."""
-    from ruam.bodies.models import Membership
-
-    people = Membership.objects.current().filter(body_id__in=list(body_ids))
-    if roles:
-        people = people.filter(role__in=list(roles))
-    rows = people.values_list("person__display_name", "person__email", "person__phone").distinct()
-    return [Recipient(name, email, phone) for name, email, phone in rows if email or phone]
-
-
 @cache
 def channels() -> list[Channel]:
     return [import_string(path)() for path in settings.RUAM_NOTIFICATION_CHANNELS]

@@ -1,7 +1,8 @@
 """Reference data read on every request (districts, categories, routing) kept in memory briefly.
 
 Each worker keeps what it read for ``seconds``; an edit in this process clears it at once (see
-``clear_all``, wired to the models' save signals), other workers see it within the TTL.
+``clear_all``, wired by ``clear_on_change`` to the save signals of the models each app names
+in its ``AppConfig.ready``), other workers see it within the TTL.
 """
 
 from __future__ import annotations
@@ -38,3 +39,14 @@ def ttl_cache(seconds: float = 60) -> Callable:
 def clear_all(*args, **kwargs) -> None:
     for store in _caches:
         store.clear()
+
+
+def clear_on_change(*models) -> None:
+    """Any saved or deleted row of these models may change a cached answer: clear them all
+    (reference data is edited rarely). Each app calls this for its own reference models."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(clear_all, sender=model, dispatch_uid=f"refcache-{label}")
+        post_delete.connect(clear_all, sender=model, dispatch_uid=f"refcache-d-{label}")

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ruam.bodies.models import Body
 from ruam.core.refcache import ttl_cache
 from ruam.framework.models import Category
-from ruam.framework.selectors import route
+from ruam.framework.selectors import RouteIds, RoutingTable
 from ruam.geo.models import District, Subdistrict
-
-
-@dataclass(frozen=True)
-class RouteIds:
-    division_id: int | None
-    department_id: int | None
-    deadline_days: int
 
 
 @ttl_cache(60)
@@ -38,22 +29,13 @@ def category(key: str) -> Category | None:
 
 
 @ttl_cache(60)
-def route_ids(category_id: int, district_code: str) -> RouteIds:
-    found = route(Category.objects.get(pk=category_id), district_code)
-    return RouteIds(
-        found.division.pk if found.division else None,
-        found.department.pk if found.department else None,
-        found.deadline_days,
-    )
+def routing_table() -> RoutingTable:
+    return RoutingTable()
 
 
-@ttl_cache(60)
-def district_office_id(district_code: str) -> int | None:
-    return (
-        Body.objects.filter(kind=Body.Kind.DISTRICT_OFFICE, district_id=district_code)
-        .values_list("pk", flat=True)
-        .first()
-    )
+def route_ids(category: Category | None, district_code: str) -> RouteIds:
+    """Where a new report of this category in this district goes (cached with the table)."""
+    return routing_table().route(category, district_code)
 
 
 @ttl_cache(60)

@@ -28,7 +28,7 @@ class DistrictGroup(BilingualNameMixin, models.Model):
         verbose_name_plural = _("district groups")
 
     def get_absolute_url(self) -> str:
-        return reverse("geo:group", args=[self.code])
+        return reverse("site:group", args=[self.code])
 
     @property
     def boundary(self) -> dict | None:
@@ -53,7 +53,7 @@ class District(BilingualNameMixin, models.Model):
         verbose_name_plural = _("districts")
 
     def get_absolute_url(self) -> str:
-        return reverse("geo:district", args=[self.code])
+        return reverse("site:district", args=[self.code])
 
     @property
     def boundary(self) -> dict | None:

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from ruam.framework.models import Category
 from ruam.geo.models import District
-from ruam.insights.hotspots import district_hotspots
+from ruam.reports.hotspots import district_hotspots
 from ruam.reports.models import Report
 
 

@@ -1,4 +1,4 @@
-"""Committee issues, meetings and actions as JSON: public reading, the same rules as the pages.
+"""Committee meetings and actions as JSON: public reading, the same rules as the pages.
 
 No personal contact data: people appear by name and role only where the pages show them.
 """
@@ -8,45 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from ruam.core.api_errors import ApiError
+from ruam.core.api_schemas import Page
 from ruam.core.errors import NOT_FOUND
-from ruam.issues.models import Issue
-from ruam.issues.statuses import IssueStatus
 from ruam.meetings.models import Action, Meeting
 
 router = Router(tags=["committees"])
-
-
-class Page(Schema):
-    district: str | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
-
-
-class IssueFilters(Page):
-    status: IssueStatus | None = None
-
-
-class IssueOut(Schema):
-    id: int
-    district_code: str | None
-    body: str
-    kind: str
-    title: str
-    description: str
-    status: str
-    area_number: int | None
-    support_count: int
-    progress: int
-    report_codes: list[str]
-    created: dt.datetime
-
-
-class IssueList(Schema):
-    items: list[IssueOut]
-    count: int
 
 
 class AgendaItemOut(Schema):
@@ -89,23 +58,6 @@ class ActionList(Schema):
     count: int
 
 
-def _issue(issue: Issue) -> dict:
-    return {
-        "id": issue.pk,
-        "district_code": issue.district_id,
-        "body": issue.body.name_th,
-        "kind": issue.kind,
-        "title": issue.title,
-        "description": issue.description,
-        "status": issue.status,
-        "area_number": issue.area.number if issue.area else None,
-        "support_count": issue.support_count,
-        "progress": issue.progress,
-        "report_codes": [r.code for r in issue.reports.all()],
-        "created": issue.created,
-    }
-
-
 def _meeting(meeting: Meeting) -> dict:
     return {
         "id": meeting.pk,
@@ -126,25 +78,6 @@ def _meeting(meeting: Meeting) -> dict:
             for i in meeting.items.all()
         ],
     }
-
-
-@router.get("/issues", response=IssueList, summary="Committee issues")
-def list_issues(request: HttpRequest, filters: Query[IssueFilters]):
-    qs = Issue.objects.select_related("body", "area").prefetch_related("reports")
-    if filters.district:
-        qs = qs.filter(district_id=filters.district)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    items = qs.order_by("-created", "-pk")[filters.offset : filters.offset + filters.limit]
-    return {"items": [_issue(i) for i in items], "count": qs.count()}
-
-
-@router.get("/issues/{pk}", response={200: IssueOut, 404: dict}, summary="One issue")
-def get_issue(request: HttpRequest, pk: int):
-    issue = Issue.objects.select_related("body", "area").filter(pk=pk).first()
-    if issue is None:
-        raise ApiError(404, NOT_FOUND)
-    return _issue(issue)
 
 
 @router.get("/meetings", response=MeetingList, summary="Meetings with their agenda")

@@ -8,10 +8,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from ruam.insights.hotspots import district_hotspots
 from ruam.issues.models import Issue
 from ruam.issues.statuses import IssueStatus
 from ruam.meetings.models import Action
+from ruam.reports.hotspots import district_hotspots
 from ruam.reports.models import Report
 from ruam.reports.statuses import OPEN
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from ruam.bodies.models import Role
-from ruam.core.notify import Message, deliver, members_of
+from ruam.bodies.selectors import members_of
+from ruam.core.notify import Message, deliver
 from ruam.meetings.models import Action
 
 

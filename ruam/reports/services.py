@@ -262,10 +262,7 @@ def _create(
 ) -> tuple[Report, ReportEvent]:
     now = timezone.now()
     primary = categories[0] if categories else None
-    where = lookups.route_ids(primary.pk, place.district.code) if primary else None
-    responsible_id = (where.division_id if where else None) or lookups.district_office_id(
-        place.district.code
-    )
+    where = lookups.route_ids(primary, place.district.code)
     # Intake writes these rows for every report: one statement on PostgreSQL (ruam.core.rows).
     report = Report(
         description=description,
@@ -284,9 +281,9 @@ def _create(
         consent_at=now if consent else None,
         consent_version=CONSENT_VERSION if consent else "",
         reporter_key_hash=reporter_key_hash,
-        responsible_id=responsible_id,
-        department_id=where.department_id if where else None,
-        deadline=now + dt.timedelta(days=where.deadline_days if where else 15),
+        responsible_id=where.responsible_id,
+        department_id=where.department_id,
+        deadline=now + dt.timedelta(days=where.deadline_days),
         status=Status.WAITING,
         status_changed=now,
         created=now,
@@ -298,7 +295,7 @@ def _create(
         actor=report.reporter,
         actor_body=actor_body,
         to_status=Status.WAITING,
-        target_body_id=responsible_id,
+        target_body_id=where.responsible_id,
         created=now,
     )
     rows = [*links, event]
@@ -582,3 +579,59 @@ def support(report: Report, *, user=None, fingerprint: str = "") -> Supporter:
         raise InvalidInput({"report": M.ALREADY_SUPPORTED}) from None
     report.supporter_count += 1
     return supporter
+
+
+# -- categories the classifier gives -------------------------------------------------------
+
+
+def set_categories_many(chosen: Sequence[tuple[int, Sequence[Category]]]) -> int:
+    """Categories for many reports at once (report id, its categories in order): the links,
+    and each report's area from its first category, one UPDATE per area. Links already there
+    are kept. Returns how many reports got at least one category."""
+    through = Report.categories.through
+    through.objects.bulk_create(
+        [through(report_id=pk, category_id=c.pk) for pk, cats in chosen for c in cats],
+        ignore_conflicts=True,
+    )
+    by_area: dict[int, list[int]] = {}
+    for pk, cats in chosen:
+        if cats:
+            by_area.setdefault(cats[0].area_id, []).append(pk)
+    for area_id, pks in by_area.items():
+        for i in range(0, len(pks), 900):  # under SQLite's oldest limit of 999 parameters
+            Report.objects.filter(pk__in=pks[i : i + 900]).update(area_id=area_id)
+    return sum(1 for _, cats in chosen if cats)
+
+
+def classify_unlabelled(reports, *, chunk: int = 2000) -> int:
+    """Reports among these still without a category get the trained classifier's (when it is
+    installed); those it is unsure of stay without. Returns how many got one."""
+    try:
+        from ruam.thai.classifier import get_classifier
+    except ImportError:
+        return 0
+    classifier = get_classifier()
+    if classifier is None:
+        return 0
+    by_name = {c.name_th: c for c in Category.objects.all()}
+    qs = reports.filter(categories__isnull=True).only("pk", "description").order_by("pk")
+    done = 0
+    batch: list[Report] = []
+
+    def flush() -> int:
+        labels = classifier.predict([r.description for r in batch])
+        return set_categories_many(
+            [
+                (r.pk, [by_name[n] for n in names if n in by_name])
+                for r, names in zip(batch, labels, strict=True)
+            ]
+        )
+
+    for report in qs.iterator(chunk_size=chunk):
+        batch.append(report)
+        if len(batch) == chunk:
+            done += flush()
+            batch = []
+    if batch:
+        done += flush()
+    return done

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
-from ruam.core.notify import Message, Recipient, deliver, members_of
+from ruam.bodies.selectors import members_of
+from ruam.core.notify import Message, Recipient, deliver
 from ruam.reports.models import Report, ReportEvent
 from ruam.reports.statuses import OPEN, Status
 

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from ruam.bodies.models import Body, Role
 from ruam.core.errors import InvalidInput, NotAllowed
-from ruam.insights.hotspots import district_hotspots
 from ruam.issues import services as issues
 from ruam.issues.statuses import IssueStatus
 from ruam.meetings import services as meetings
 from ruam.meetings.models import Action, Attendance, Meeting, Section
 from ruam.reports import services as reports
+from ruam.reports.hotspots import district_hotspots
 from ruam.reports.models import Channel, Report
 
 pytestmark = pytest.mark.django_db

@@ -58,6 +58,7 @@ from ruam.reports.models import (
     ReportEvent,
     grid_cells,
 )
+from ruam.reports.services import classify_unlabelled
 from ruam.reports.statuses import TRAFFY_STATES
 
 NOTE = "นำเข้าจาก Traffy Fondue / imported from Traffy Fondue"
@@ -434,7 +435,7 @@ class TraffyImporter:
 
         t = time.time()
         since = dt.datetime.fromtimestamp(self.started_at, tz=dt.UTC)
-        self.summary.classified = classify_unlabelled()
+        self.summary.classified = classify_unlabelled(Report.objects.filter(channel=Channel.IMPORT))
         self.summary.indexed = index_missing_reports()
         refresh_open_flags(modified_since=self.started_at)
         self.summary.duplicates = suggest_many(
@@ -968,55 +969,3 @@ def import_files(
     if not summary.interrupted:
         importer.classify_and_index()
     return summary
-
-
-def classify_unlabelled() -> int:
-    """Unlabelled imported tickets get the trained classifier's categories (when installed)."""
-    try:
-        from ruam.thai.classifier import get_classifier
-    except ImportError:
-        return 0
-    classifier = get_classifier()
-    if classifier is None:
-        return 0
-    from ruam.framework.models import Category
-
-    by_name = {c.name_th: c for c in Category.objects.all()}
-    through = Report.categories.through
-    done = 0
-    qs = (
-        # Every imported report still without a category, also those of an interrupted run.
-        Report.objects.filter(channel=Channel.IMPORT, categories__isnull=True)
-        .only("pk", "description")
-        .order_by("pk")
-    )
-    batch: list[Report] = []
-
-    def flush() -> int:
-        labels = classifier.predict([r.description for r in batch])
-        links = [
-            through(report_id=r.pk, category_id=by_name[name].pk)
-            for r, names in zip(batch, labels, strict=True)
-            for name in names
-            if name in by_name
-        ]
-        through.objects.bulk_create(links, ignore_conflicts=True)
-        # The area of the first known label: one UPDATE per area, not one per report.
-        by_area: dict[int, list[int]] = {}
-        for r, names in zip(batch, labels, strict=True):
-            known = [by_name[n] for n in names if n in by_name]
-            if known:
-                by_area.setdefault(known[0].area_id, []).append(r.pk)
-        for area_id, pks in by_area.items():
-            for i in range(0, len(pks), 900):  # under SQLite's oldest limit of 999 parameters
-                Report.objects.filter(pk__in=pks[i : i + 900]).update(area_id=area_id)
-        return sum(1 for names in labels if names)
-
-    for report in qs.iterator(chunk_size=2000):
-        batch.append(report)
-        if len(batch) == 2000:
-            done += flush()
-            batch = []
-    if batch:
-        done += flush()
-    return done

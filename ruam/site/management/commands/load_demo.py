@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from ruam.core.demo import load_demo
+from ruam.site.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from ruam.core import views
+from ruam.site import views
 
-app_name = "core"
+app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
     path("livez", views.live, name="live"),
+    path("districts/<str:code>/", views.district_detail, name="district"),
+    path("groups/<str:code>/", views.group_detail, name="group"),
 ]

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ruam.framework.models import Category
-from ruam.insights.clusters import find_clusters
+from ruam.geo.clusters import find_clusters
 from ruam.reports.models import Report
 from ruam.reports.statuses import Status
 from ruam.thai.dates import MONTHS_EN, MONTHS_TH

@@ -1,0 +1,86 @@
+"""The public pages that join every app: the city home, a district group, a district; the
+privacy notice; health answers for load balancers."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from ruam.bodies.models import Body, Membership
+from ruam.bodies.services import committee_code, group_code
+from ruam.geo.models import Community, District, DistrictGroup, Subdistrict
+from ruam.geo.selectors import groups_with_counts
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "site/home.html",
+        {
+            "groups": groups_with_counts().prefetch_related("districts"),
+            "counts": {
+                "districts": District.objects.count(),
+                "subdistricts": Subdistrict.objects.count(),
+                "communities": Community.objects.count(),
+                "committee_members": Membership.objects.current()
+                .filter(body__kind=Body.Kind.COMMITTEE)
+                .count(),
+            },
+        },
+    )
+
+
+def group_detail(request: HttpRequest, code: str) -> HttpResponse:
+    group = get_object_or_404(DistrictGroup, code=code)
+    districts = group.districts.annotate(
+        subdistrict_count=Count("subdistricts", distinct=True)
+    ).order_by("code")
+    return render(
+        request,
+        "site/group_detail.html",
+        {
+            "group": group,
+            "districts": districts,
+            "boundary": group.boundary,
+            "committee": Body.objects.filter(code=group_code(group.code)).first(),
+        },
+    )
+
+
+def district_detail(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District.objects.select_related("group"), code=code)
+    subdistricts = district.subdistricts.annotate(community_count=Count("communities"))
+    communities = district.communities.select_related("subdistrict")
+    committee = Body.objects.filter(code=committee_code(code)).first()
+    return render(
+        request,
+        "site/district_detail.html",
+        {
+            "district": district,
+            "subdistricts": subdistricts,
+            "communities": communities,
+            "committee": committee,
+            "member_count": committee.current_memberships().count() if committee else 0,
+            "offices": Body.objects.filter(district=district, kind=Body.Kind.DISTRICT_OFFICE)
+            .prefetch_related(
+                Prefetch("children", queryset=Body.objects.order_by("division_type__order"))
+            )
+            .first(),
+            "boundary": district.boundary,
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/privacy.html")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    District.objects.exists()
+    return JsonResponse({"status": "ok"})
+
+
+def live(request: HttpRequest) -> JsonResponse:
+    """Liveness: answers without touching the database (also the floor in bench/intake.py)."""
+    return JsonResponse({"status": "ok"})
