@@ -223,6 +223,8 @@ TASKS = {
 
 # Notifications: channel classes, tried in order for each recipient.
 RUAM_NOTIFICATION_CHANNELS = env_list("RUAM_NOTIFICATION_CHANNELS", "ruam.core.notify.EmailChannel")
+# The model of the bodies people act for (committees, offices…), as timeline events name them.
+RUAM_BODY_MODEL = "bodies.Body"
 RUAM_SITE_URL = os.environ.get("RUAM_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"

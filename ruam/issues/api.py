@@ -60,7 +60,14 @@ def _issue(issue: Issue) -> dict:
     }
 
 
-@router.get("/issues", response=IssueList, summary="Committee issues")
+# Operation ids as published before these endpoints had a module of their own: clients
+# generated from the OpenAPI document keep working.
+@router.get(
+    "/issues",
+    response=IssueList,
+    summary="Committee issues",
+    operation_id="ruam_meetings_api_list_issues",
+)
 def list_issues(request: HttpRequest, filters: Query[IssueFilters]):
     qs = Issue.objects.select_related("body", "area").prefetch_related("reports")
     if filters.district:
@@ -71,7 +78,12 @@ def list_issues(request: HttpRequest, filters: Query[IssueFilters]):
     return {"items": [_issue(i) for i in items], "count": qs.count()}
 
 
-@router.get("/issues/{pk}", response={200: IssueOut, 404: dict}, summary="One issue")
+@router.get(
+    "/issues/{pk}",
+    response={200: IssueOut, 404: dict},
+    summary="One issue",
+    operation_id="ruam_meetings_api_get_issue",
+)
 def get_issue(request: HttpRequest, pk: int):
     issue = Issue.objects.select_related("body", "area").filter(pk=pk).first()
     if issue is None:

@@ -210,7 +210,7 @@ def _stamp(day: dt.date, hour: int) -> str:
 
 
 def test_time_split_holds_out_only_later_tickets(tmp_path):
-    from ruam.reports.management.commands.train_classifier import (
+    from ruam.thai.management.commands.train_classifier import (
         load_examples,
         split_by_time,
     )
