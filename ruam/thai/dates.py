@@ -7,6 +7,7 @@ English keeps the Gregorian calendar: "Wednesday 19 June 2024" and "19 Jun 2024"
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 BE_OFFSET = 543
 
@@ -35,6 +36,23 @@ def buddhist_year(value: dt.date) -> int:
 def thai_digits(text: str) -> str:
     """Arabic digits to Thai digits (เลขไทย), as some official documents prefer."""
     return str(text).translate(_THAI_DIGITS)
+
+
+_MARKUP_OR_DIGIT = re.compile(r"<[^>]*>|&#?\w+;|[0-9]+")
+
+
+def to_thai_numerals(html: str) -> str:
+    """Arabic digits to Thai ones in the text of an HTML document's body, never inside tags,
+    entities or the style sheet."""
+    start = html.find("<body")
+    if start < 0:
+        return html
+
+    def swap(match: re.Match) -> str:
+        text = match.group(0)
+        return thai_digits(text) if text[0].isdigit() else text
+
+    return html[:start] + _MARKUP_OR_DIGIT.sub(swap, html[start:])
 
 
 def format_long(value: dt.date, lang: str = "th") -> str:

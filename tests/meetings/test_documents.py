@@ -1,11 +1,9 @@
 """The meeting documents: the invitation and the minutes as PDF (read back with poppler's
-pdftotext, as a person copying the text would get it) and as printable pages."""
+pdftotext, as a person copying the text would get it) and as printable pages. The PDF rendering
+and the Thai font on their own: ``tests/printing``."""
 
 import datetime as dt
-import os
 import re
-import shutil
-import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +13,8 @@ from ruam.bodies.models import Body, Role
 from ruam.meetings import documents
 from ruam.meetings import services as meetings
 from ruam.meetings.models import SECTION_TH, Meeting, Section
+
+from ..printing.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -35,22 +35,6 @@ EMAILS = [
 ]
 RESOLUTION = "มอบฝ่ายโยธาลอกท่อระบายน้ำซอยวัดให้แล้วเสร็จภายใน 30 วัน"
 APPROVED = "ที่ประชุมรับรองรายงานการประชุม ครั้งที่ 1/2567 โดยไม่มีการแก้ไข"
-
-
-def pdftotext(pdf: bytes, tmp_path, *, mode: str = "-layout") -> str:
-    exe = shutil.which("pdftotext") or "/usr/bin/pdftotext"
-    if not os.path.exists(exe):
-        message = "poppler's pdftotext is not installed (apt-get install poppler-utils)"
-        if os.environ.get("RUAM_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    assert pdf.startswith(b"%PDF-")
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
-    done = subprocess.run(  # noqa: S603 - a fixed program on a file this test wrote
-        [exe, mode, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    )
-    return done.stdout.decode()
 
 
 def flat(text: str) -> str:
@@ -279,29 +263,6 @@ def test_the_printable_pages(client, held):
         for email in EMAILS:
             assert email not in response.content.decode()
     assert client.get(reverse("meeting_documents:minutes_page", args=[999999])).status_code == 404
-
-
-def test_nothing_is_fetched_while_printing():
-    fetcher = documents._fetcher_class()()
-    for address in ["https://example.com/x.css", "http://127.0.0.1/", "file:///etc/passwd"]:
-        with pytest.raises(ValueError):
-            fetcher.fetch(address)
-    html = (
-        '<html lang="th"><head><link rel="stylesheet" href="https://example.com/x.css"></head>'
-        '<body><img src="http://127.0.0.1:9/x.png"><p>ทดสอบ</p></body></html>'
-    )
-    assert documents.render_pdf(html).startswith(b"%PDF-")
-
-
-def test_the_font_maps_every_glyph_to_its_text(tmp_path):
-    """Without /ActualText, text is read from the glyphs alone: it still comes out right."""
-    if not documents.print_fonts():
-        pytest.skip("Laksaman (fonts-thai-tlwg) is not installed")
-    sample = "น้ำท่วม รายงาน กำหนด ค่ำ ต่ำ ผู้ใหญ่ ปู่ เข้าร่วม ที่ประชุม สิทธิ์"
-    pdf = documents.render_pdf(
-        f'<html lang="th"><body><p>{sample}</p></body></html>', actual_text=False
-    )
-    assert pdftotext(pdf, tmp_path, mode="-raw").split() == sample.split()
 
 
 def test_contact_data_is_taken_out_of_names():

@@ -10,11 +10,18 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-pytest.importorskip("nlpo3", reason="nlpo3 is not installed")
-pytest.importorskip("pythainlp", reason="pythainlp is not installed")
-
 from ruam.thai import classifier as clf
-from ruam.thai import segment
+from ruam.thai import segment, training
+
+from ..conftest import need_module
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _segmenter_installed() -> None:
+    # A fixture, not module-level calls: pytest.skip outside a test needs allow_module_level.
+    need_module("nlpo3", "nlpo3 is not installed")
+    need_module("pythainlp", "pythainlp is not installed")
+
 
 PHRASES = {
     "น้ำท่วม": ["น้ำท่วมขังหน้าซอย", "ฝนตกน้ำท่วมถนน", "น้ำขังไม่ระบาย"],
@@ -210,11 +217,6 @@ def _stamp(day: dt.date, hour: int) -> str:
 
 
 def test_time_split_holds_out_only_later_tickets(tmp_path):
-    from ruam.thai.management.commands.train_classifier import (
-        load_examples,
-        split_by_time,
-    )
-
     texts, label_sets = tiny_dataset(300, seed=5)
     start = dt.date(2022, 7, 1)
     rows = [
@@ -229,10 +231,10 @@ def test_time_split_holds_out_only_later_tickets(tmp_path):
     rows.append({"ticket_id": "U1", "type": "{}", "comment": "ไม่มีหมวด", "timestamp": ""})
     path = tmp_path / "dump.csv"
     write_dump(path, rows)
-    examples, stats = load_examples(path)
+    examples, stats = training.load_examples(path)
     assert stats["unlabelled"] == 1 and len(examples) == 300
     cut, vcut = dt.date(2022, 10, 1), dt.date(2022, 9, 1)
-    parts = split_by_time(examples, cut, vcut)
+    parts = training.split_by_time(examples, cut, vcut)
     cut_at = dt.datetime(2022, 10, 1, tzinfo=dt.UTC)
     assert parts["holdout"] and parts["validation"] and parts["early"]
     assert min(e["time"] for e in parts["holdout"]) >= cut_at
@@ -244,11 +246,11 @@ def test_time_split_holds_out_only_later_tickets(tmp_path):
         {"time": dt.datetime(2022, 9, 30, 23, 30, tzinfo=dt.UTC)},
         {"time": dt.datetime(2022, 10, 1, 0, 0, tzinfo=dt.UTC)},
     ]
-    split = split_by_time(edge, cut, vcut)
+    split = training.split_by_time(edge, cut, vcut)
     assert split["train"] == edge[:1] and split["holdout"] == edge[1:]
 
 
-def test_train_command_writes_model_and_card(tmp_path):
+def dated_dump(tmp_path):
     texts, label_sets = tiny_dataset(300, seed=5)
     start = dt.date(2022, 7, 1)
     rows = [
@@ -262,7 +264,15 @@ def test_train_command_writes_model_and_card(tmp_path):
     ]
     path = tmp_path / "dump.csv"
     write_dump(path, rows)
+    return path
+
+
+def test_train_command_writes_model_and_card(tmp_path):
+    path = dated_dump(tmp_path)
     out = tmp_path / "model"
+    out.mkdir()
+    notes = "\n## Notes\n\nWritten by hand.\n"
+    (out / "MODEL_CARD.md").write_text(f"old card\n{training.NOTES_MARKER}{notes}", "utf-8")
     call_command(
         "train_classifier",
         str(path),
@@ -285,3 +295,42 @@ def test_train_command_writes_model_and_card(tmp_path):
     assert summary["data"]["holdout_from"] == "2022-10-01"
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "micro-F1" in card and "holdout" in card
+    assert "old card" not in card and card.endswith(training.NOTES_MARKER + notes)
+
+
+PARAMS = {"min_df": 1, "c": 1.0, "stack": True, "folds": 3, "min_label_examples": 3}
+
+
+def test_evaluating_only_writes_nothing(tmp_path):
+    heard = []
+    summary = training.train(
+        dated_dump(tmp_path),
+        params=PARAMS,
+        out=tmp_path / "model",
+        evaluate_only=True,
+        log=heard.append,
+    )
+    assert not (tmp_path / "model").exists()
+    assert "shipped" not in summary
+    assert summary["data"]["validation_from"] == "2022-09-01"  # the month before the holdout
+    assert (
+        summary["evaluation"]["validation_thresholds"]["texts"]
+        == summary["data"]["counts"]["holdout"]
+    )
+    assert heard[0] == "300 rows, 300 labelled"
+
+
+def test_training_refuses_what_it_cannot_measure(tmp_path):
+    path = dated_dump(tmp_path)
+    with pytest.raises(ValueError, match="The holdout part"):
+        training.train(
+            path,
+            holdout_from=dt.date(2030, 1, 1),
+            validation_from=dt.date(2022, 9, 1),
+            params=PARAMS,
+            evaluate_only=True,
+        )
+    with pytest.raises(ValueError, match="must start before"):
+        training.train(path, validation_from=dt.date(2022, 10, 5), params=PARAMS)
+    with pytest.raises(ValueError, match="No such file"):
+        training.train(tmp_path / "absent.csv", params=PARAMS)

@@ -64,3 +64,22 @@ def test_aware_datetimes_are_shown_in_bangkok_time():
     with translation.override("th"):
         rendered = Template("{{ t|date_short }} {{ t|time_of_day }}").render(Context({"t": moment}))
     assert rendered == "19 มิ.ย. 67 03.00 น."
+
+
+def test_thai_numerals_in_the_text_of_a_document_only():
+    html = (
+        "<html><head><style>p { font-size: 16pt; margin: 0 0 2mm; }</style></head>"
+        '<body class="page-1"><h1 id="item-4">ครั้งที่ 2/2567</h1>'
+        '<p><a href="/meetings/12/minutes.pdf">เวลา 09.30 น.</a>&nbsp;&#160;&#x31;</p>'
+        "</body></html>"
+    )
+    assert dates.to_thai_numerals(html) == (
+        "<html><head><style>p { font-size: 16pt; margin: 0 0 2mm; }</style></head>"
+        '<body class="page-1"><h1 id="item-4">ครั้งที่ ๒/๒๕๖๗</h1>'
+        '<p><a href="/meetings/12/minutes.pdf">เวลา ๐๙.๓๐ น.</a>&nbsp;&#160;&#x31;</p>'
+        "</body></html>"
+    )
+
+
+def test_thai_numerals_leave_a_fragment_without_a_body_alone():
+    assert dates.to_thai_numerals("<p>ครั้งที่ 2</p>") == "<p>ครั้งที่ 2</p>"
