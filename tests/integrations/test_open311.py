@@ -663,6 +663,30 @@ def test_every_status_is_open_or_closed():
         assert open_or_closed(status) == expected
 
 
+@pytest.mark.parametrize("status", list(Status))
+def test_a_report_is_listed_as_open_or_closed_as_its_status_says(client, status):
+    """Every status, not only the common ones: a client asking for open (or closed) requests
+    gets exactly the reports Ruam counts as open (or closed), each saying so itself."""
+    report = submit()
+    Report.objects.filter(pk=report.pk).update(status=status)
+    assert (status in OPEN) != (status in CLOSED), f"{status} must be open or closed, not both"
+    expected = "open" if status in OPEN else "closed"
+
+    def listed(**params) -> dict[str, str]:
+        response = client.get(f"{BASE}requests.json", params)
+        assert response.status_code == 200, response.content
+        return {r["service_request_id"]: r["status"] for r in response.json()}
+
+    assert (report.code in listed(status="open")) == (status in OPEN)
+    assert (report.code in listed(status="closed")) == (status in CLOSED)
+    assert listed() == {report.code: expected}
+    assert listed(status="open,closed") == {report.code: expected}
+    (item,) = client.get(f"{BASE}requests/{report.code}.json").json()
+    assert item["status"] == expected
+    root = xml(client.get(f"{BASE}requests.xml", {"status": expected}))
+    assert [r.findtext("status") for r in root.findall("request")] == [expected]
+
+
 def test_listing_costs_the_same_queries_for_one_or_many(client, official, photo):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -19,6 +19,8 @@ from PIL import Image, ImageFile
 from ruam.reports import photos
 from ruam.reports.photos import PhotoError, process_photo, sniff
 
+from ..conftest import unavailable
+
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 EXIF_IFD = 0x8769
@@ -136,13 +138,14 @@ SRGB_GREEN = (0.3851, 0.7169, 0.0971)
 SRGB_BLUE = (0.1431, 0.0606, 0.7141)
 
 
-def heif_or_skip(img: Image.Image, **params) -> bytes:
+def heif(img: Image.Image, **params) -> bytes:
+    """``img`` as HEIF; without a working pillow-heif the test is skipped, or fails in CI."""
     if not photos.HEIC_SUPPORTED:
-        pytest.skip("pillow-heif could not be registered: HEIC is unsupported here")
+        unavailable("pillow-heif could not be registered: HEIC is unsupported here")
     try:
         return encode(img, "HEIF", **params)
     except (KeyError, OSError, ValueError) as exc:
-        pytest.skip(f"this pillow-heif build cannot encode HEIF: {exc}")
+        unavailable(f"this pillow-heif build cannot encode HEIF: {exc}")
 
 
 def reopen(data: bytes) -> Image.Image:
@@ -285,7 +288,7 @@ def test_webp_is_accepted():
 
 def test_heic_is_accepted_and_loses_its_gps():
     img = Image.new("RGB", (320, 240), (200, 30, 30))
-    data = heif_or_skip(img, exif=exif_with_gps(datetime_original="2024:05:01 12:00:00").tobytes())
+    data = heif(img, exif=exif_with_gps(datetime_original="2024:05:01 12:00:00").tobytes())
     assert sniff(data) == "heic"
     photo = process_photo(data)
     assert photo.source_format == "heic"
@@ -471,7 +474,7 @@ def test_truncated_upload_is_corrupt(fmt):
 
 
 def test_truncated_heic_is_corrupt():
-    data = heif_or_skip(noisy((256, 256)))
+    data = heif(noisy((256, 256)))
     assert refusal(data[: len(data) // 2]).code == "corrupt"
 
 

@@ -1,9 +1,15 @@
 import pytest
 
-pytest.importorskip("nlpo3", reason="nlpo3 is not installed")
-pytest.importorskip("pythainlp", reason="pythainlp is not installed")
-
 from ruam.thai import segment
+
+from ..conftest import need_module
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _segmenter_installed() -> None:
+    # A fixture, not module-level calls: pytest.skip outside a test needs allow_module_level.
+    need_module("nlpo3", "nlpo3 is not installed")
+    need_module("pythainlp", "pythainlp is not installed")
 
 
 def test_thai_words_are_split_at_word_boundaries():

@@ -1,7 +1,19 @@
 """Long texts segment into real words: nlpo3's "safe" mode breaks texts of 140+ characters into
 fragments ("ช่ว", "ย"), which hurt both search and duplicate detection."""
 
+import pytest
+
 from ruam.thai.segment import normalise, words
+
+from ..conftest import need_module
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _segmenter_installed() -> None:
+    # A fixture, not module-level calls: pytest.skip outside a test needs allow_module_level.
+    need_module("nlpo3", "nlpo3 is not installed")
+    need_module("pythainlp", "pythainlp is not installed")
+
 
 LONG = (
     "โครงการระบบระบายน้ำ สุขุมวิท 23 หยุดก่อสร้างตั้งแต่ปี 2561 หรือก่อนหน้านั้นค่ะ "
