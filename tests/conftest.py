@@ -33,8 +33,8 @@ def unavailable(message: str) -> None:
     """A dependency a test needs is missing here: skipped on a developer's machine, but a
     failure in CI (``CI`` set, as ``.ci/run`` does), where everything must be installed."""
     if os.environ.get("CI"):
-        pytest.fail(f"required in CI: {message}")
-    pytest.skip(message)
+        pytest.fail(f"required in CI: {message}", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
 
 
 def need_module(name: str, reason: str = "") -> object:

@@ -1,9 +1,10 @@
-"""Who may do what, where: named predicates over a person's current memberships.
+"""Who sits where: the predicates every app's ``rules.py`` builds its permissions from.
 
 Each predicate takes ``(user, target)`` where the target is a District, or anything with a
 ``district`` (a body, a report, an issue …); what counts is the district it belongs to.
 Memberships are read once per user object and kept on it, so a page that asks many questions
-asks the database once.
+asks the database once. The permissions themselves are named in the apps that check them
+(``reports.rules``, ``issues.rules``, ``meetings.rules``, ``insights.rules``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from ruam.bodies.models import Body, Membership, Role
 
 COMMITTEE_KINDS = {Body.Kind.COMMITTEE, Body.Kind.WORKING_GROUP}
 OFFICE_KINDS = {Body.Kind.DISTRICT_OFFICE, Body.Kind.DIVISION}
+# Bodies that receive reports: a district office, its divisions, a central department.
+HANDLING_KINDS = OFFICE_KINDS | {Body.Kind.DEPARTMENT}
 OFFICER_ROLES = {Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.ASSISTANT_SECRETARY}
 
 
@@ -125,3 +128,21 @@ def is_group_staff(user: Any, target: Any) -> bool:
 
 
 is_resident = rules.is_authenticated
+
+
+def sits_in(user: Any, body: Any) -> bool:
+    """Holds a current seat in this body (any role)."""
+    return body is not None and any(seat.body == body.pk for seat in seats(user))
+
+
+def is_officer_of(user: Any, body: Any) -> bool:
+    """Chair, vice chair or secretary of this body."""
+    return body is not None and any(
+        seat.body == body.pk and seat.role in OFFICER_ROLES for seat in seats(user)
+    )
+
+
+@rules.predicate
+def handles_reports_somewhere(user: Any) -> bool:
+    """Sits in a district office, a division or a central department."""
+    return any(seat.kind in HANDLING_KINDS for seat in seats(user))

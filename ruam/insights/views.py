@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from ruam.core.permissions import allowed
 from ruam.framework.models import Category
 from ruam.geo.models import District
 from ruam.reports.hotspots import district_hotspots
@@ -20,7 +21,7 @@ from ruam.reports.models import Report
 @login_required
 def hotspots(request: HttpRequest, code: str) -> HttpResponse:
     district = get_object_or_404(District, code=code)
-    if not request.user.has_perm("ruam.view_workspace", district):
+    if not allowed(request.user, "insights.view_hotspots", district):
         raise PermissionDenied
     months = request.GET.get("months", "")
     since = (

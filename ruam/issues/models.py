@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruam.core.timeline import TimelineEvent
 from ruam.issues.statuses import OPEN, TONE, IssueStatus
 
 
@@ -111,7 +112,10 @@ class Issue(models.Model):
         return TONE.get(self.status, "new")
 
 
-class IssueEvent(models.Model):
+class IssueEvent(TimelineEvent):
+    """An issue's timeline (``ruam.core.timeline``): reports linked, meetings that discussed
+    it, resolutions, actions and their progress, every change of status."""
+
     class Kind(models.TextChoices):
         CREATED = "created", _("created")
         STATUS = "status", _("status changed")
@@ -121,24 +125,21 @@ class IssueEvent(models.Model):
         ACTION = "action", _("action assigned")
         ACTION_PROGRESS = "progress", _("action progress")
         COMMENT_HIDDEN = "hidden", _("comment hidden")
+        ATTACHED = "attached", _("document attached")
 
     issue = models.ForeignKey(Issue, models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=IssueStatus.choices, blank=True
     )
-    from_status = models.CharField(max_length=12, choices=IssueStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=IssueStatus.choices, blank=True)
-    note = models.TextField(blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=IssueStatus.choices, blank=True)
     meeting_id = models.BigIntegerField(null=True, blank=True)
     action_id = models.BigIntegerField(null=True, blank=True)
     report = models.ForeignKey(
         "reports.Report", models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created = models.DateTimeField(default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["created", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("issue event")
         verbose_name_plural = _("issue events")
 

@@ -11,9 +11,11 @@ from django.utils import timezone
 from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
 from ruam.core.errors import Bilingual as B
-from ruam.core.errors import InvalidInput, NotAllowed
-from ruam.core.queue import after_commit
+from ruam.core.errors import InvalidInput
+from ruam.core.permissions import allowed, require
+from ruam.core.timeline import MOVE_NOT_ALLOWED, Lifecycle
 from ruam.framework.models import Area, PlanItem
+from ruam.issues import tasks
 from ruam.issues.models import Comment, Follower, Issue, IssueEvent, Support
 from ruam.issues.statuses import NEEDS_REASON, TRANSITIONS, IssueStatus
 from ruam.reports.models import Report
@@ -35,7 +37,6 @@ DESCRIPTION_TOO_LONG = B(
     "คำอธิบายยาวเกิน 8,000 ตัวอักษร", "The description is longer than 8,000 characters."
 )
 KIND_INVALID = B("โปรดเลือกประเภทประเด็น", "Please choose the kind of issue.")
-MOVE_NOT_ALLOWED = B("เปลี่ยนสถานะเช่นนี้ไม่ได้", "This change of status is not possible.")
 REASON_REQUIRED = B("โปรดระบุเหตุผล", "Please give a reason.")
 NOT_MEMBER = B(
     "เฉพาะคณะขับเคลื่อนของเขตนี้เท่านั้นที่ทำรายการนี้ได้",
@@ -64,13 +65,23 @@ def _check_text(errors: dict, title: str, description: str, kind: str) -> None:
         errors["kind"] = KIND_INVALID
 
 
-def record_event(issue: Issue, kind: str, actor=None, **values) -> IssueEvent:
-    """One line of the issue's timeline (meetings, resolutions and actions add theirs here)."""
-    return IssueEvent.objects.create(
-        issue=issue,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        **values,
+LIFECYCLE = Lifecycle(
+    model=Issue,
+    event_model=IssueEvent,
+    subject="issue",
+    moves=TRANSITIONS,
+    refresh=("status", "status_note", "escalated_to_id"),
+    not_allowed=MOVE_NOT_ALLOWED,
+)
+
+
+def record_event(
+    issue: Issue, kind: str, actor=None, *, note: str = "", actor_body=None, **values
+) -> IssueEvent:
+    """One line of the issue's timeline that is not a move (meetings, resolutions and actions
+    add theirs here)."""
+    return LIFECYCLE.record(
+        issue, kind=kind, actor=actor, actor_body=actor_body, note=note, event_fields=values
     )
 
 
@@ -91,9 +102,8 @@ def create_issue(
     source: str | None = None,
 ) -> Issue:
     """A member creates an issue; a resident proposes one (status เสนอ either way)."""
-    if not getattr(actor, "is_authenticated", False):
-        raise NotAllowed(SIGN_IN)
-    member = actor.has_perm("ruam.create_issue", district_code)
+    require(actor, "issues.propose_issue", district_code, SIGN_IN)
+    member = allowed(actor, "issues.create_issue", district_code)
     title, description = (title or "").strip(), (description or "").strip()
     errors: dict = {}
     _check_text(errors, title, description, kind)
@@ -129,24 +139,7 @@ def _link(issue: Issue, report: Report, actor) -> None:
 
 
 def _require_member(actor, issue: Issue) -> None:
-    """A member of the issue's committee, or of the district-group committee it was escalated
-    to (which puts it on its own agenda and resolves it)."""
-    target = issue.district_id or issue.body
-    if not (
-        getattr(actor, "is_authenticated", False)
-        and (
-            actor.has_perm("ruam.create_issue", target)
-            or _sits_in(actor, issue.body)
-            or (issue.escalated_to_id is not None and _sits_in(actor, issue.escalated_to))
-        )
-    ):
-        raise NotAllowed(NOT_MEMBER)
-
-
-def _sits_in(actor, body: Body) -> bool:
-    from ruam.bodies.predicates import seats
-
-    return any(seat.body == body.pk for seat in seats(actor))
+    require(actor, "issues.manage_issue", issue, NOT_MEMBER)
 
 
 @transaction.atomic
@@ -177,7 +170,6 @@ def change_status(
     )
 
 
-@transaction.atomic
 def move(
     issue: Issue,
     *,
@@ -190,49 +182,30 @@ def move(
     """The move itself, once the caller is entitled to it: the lifecycle table, the reason, the
     timeline, the residents told. (Also the step an official's last action update makes.)"""
     note = (note or "").strip()
-    errors: dict = {}
-    locked = Issue.objects.select_for_update().get(pk=issue.pk)
-    if to not in TRANSITIONS.get(locked.status, set()):
-        errors["status"] = MOVE_NOT_ALLOWED
     if to in NEEDS_REASON and not note:
-        errors["note"] = REASON_REQUIRED
-    if errors:
-        raise InvalidInput(errors)
-    event = record_event(
-        locked,
-        IssueEvent.Kind.STATUS,
-        actor,
-        from_status=locked.status,
-        to_status=to,
-        note=note,
-        meeting_id=meeting_id,
-    )
-    locked.status = to
-    if to in NEEDS_REASON:
-        locked.status_note = note
+        raise InvalidInput({"note": REASON_REQUIRED})
+    updates: dict = {"status_note": note} if to in NEEDS_REASON else {}
     if to == IssueStatus.ESCALATED:
-        locked.escalated_to = (
+        updates["escalated_to"] = (
             escalate_to
             or Body.objects.filter(
-                kind=Body.Kind.GROUP_MEETING, group_id=locked.body.group_id
+                kind=Body.Kind.GROUP_MEETING, group_id=issue.body.group_id
             ).first()
         )
-    locked.save()
-    if to in NOTIFY:
-        from ruam.issues import tasks
-
-        after_commit(tasks.notify_issue_status, event.pk)
-    issue.status, issue.status_note, issue.escalated_to = (
-        locked.status,
-        locked.status_note,
-        locked.escalated_to,
+    return LIFECYCLE.move(
+        issue,
+        to=to,
+        kind=IssueEvent.Kind.STATUS,
+        actor=actor,
+        note=note,
+        updates=updates,
+        event_fields={"meeting_id": meeting_id},
+        follow_up=[(tasks.notify_issue_status, lambda e: (e.pk,))] if to in NOTIFY else [],
     )
-    return event
 
 
 def support(issue: Issue, *, user) -> None:
-    if not getattr(user, "is_authenticated", False):
-        raise NotAllowed(SIGN_IN)
+    require(user, "issues.support_issue", issue, SIGN_IN)
     try:
         with transaction.atomic():
             Support.objects.create(issue=issue, user=user)
@@ -251,8 +224,7 @@ def withdraw_support(issue: Issue, *, user) -> None:
 
 
 def comment(issue: Issue, *, author, text: str) -> Comment:
-    if not getattr(author, "is_authenticated", False):
-        raise NotAllowed(SIGN_IN)
+    require(author, "issues.comment_issue", issue, SIGN_IN)
     text = (text or "").strip()
     if not text:
         raise InvalidInput({"text": COMMENT_REQUIRED})
@@ -301,8 +273,7 @@ def add_attachment(issue: Issue, *, actor, data: bytes, title: str = "", filenam
     from ruam.issues.models import Attachment
     from ruam.reports.photos import PhotoError, process_photo, sniff
 
-    if not (getattr(actor, "is_authenticated", False) and actor.pk == issue.proposer_id):
-        _require_member(actor, issue)
+    require(actor, "issues.attach_document", issue, NOT_MEMBER)
     title = (title or filename or "").strip()[:200] or "เอกสารแนบ"
     if len(data) > MAX_ATTACHMENT:
         raise InvalidInput({"file": ATTACHMENT_TOO_LARGE})
@@ -325,4 +296,5 @@ def add_attachment(issue: Issue, *, actor, data: bytes, title: str = "", filenam
         f"{issue.pk}-{timezone.now():%Y%m%d%H%M%S}.{extension}", ContentFile(content), save=False
     )
     item.save()
+    record_event(issue, IssueEvent.Kind.ATTACHED, actor, note=title)
     return item

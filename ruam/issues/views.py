@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
 from ruam.core.errors import InvalidInput
+from ruam.core.permissions import allowed
 from ruam.core.web import add_errors, attempt
 from ruam.geo.models import District
 from ruam.issues import services
@@ -44,9 +45,7 @@ def district_issues(request: HttpRequest, code: str) -> HttpResponse:
 
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.select_related("district", "area", "body"), pk=pk)
-    member = request.user.is_authenticated and request.user.has_perm(
-        "ruam.create_issue", issue.district_id or issue.body
-    )
+    member = allowed(request.user, "issues.manage_issue", issue)
     supported = request.user.is_authenticated and issue.supports.filter(user=request.user).exists()
     return render(
         request,

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruam.core.timeline import TimelineEvent
+
 
 class Section(models.IntegerChoices):
     """ระเบียบวาระ: the order every Thai government meeting follows."""
@@ -82,6 +84,11 @@ class Meeting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
 
+    @property
+    def attendance(self) -> models.QuerySet[Attendance]:
+        """The attendance as last recorded (earlier records are kept, marked replaced)."""
+        return self.attendance_records.filter(replaced__isnull=True)
+
 
 class Invitation(models.Model):
     class Group(models.TextChoices):
@@ -112,7 +119,7 @@ class Attendance(models.Model):
         LEAVE = "leave", _("on leave")
         GUEST = "guest", _("guest")
 
-    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendance")
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="attendance_records")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -120,6 +127,8 @@ class Attendance(models.Model):
     role = models.CharField(_("role"), max_length=200, blank=True)
     status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
     is_member = models.BooleanField(_("counts for quorum"), default=False)
+    # When a later record of the meeting's attendance took this one's place (history is kept).
+    replaced = models.DateTimeField(_("replaced"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -212,17 +221,58 @@ class Action(models.Model):
         )
 
 
-class ActionUpdate(models.Model):
-    action = models.ForeignKey(Action, models.CASCADE, related_name="updates")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"))
-    created = models.DateTimeField(default=timezone.now)
+class ActionEvent(TimelineEvent):
+    """An action's timeline: assigned, each progress report (with its percentage), done."""
 
-    class Meta:
-        ordering = ["created", "pk"]
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned")
+        PROGRESS = "progress", _("progress reported")
+
+    action = models.ForeignKey(Action, models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PROGRESS)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Action.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Action.Status.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("action event")
+        verbose_name_plural = _("action events")
 
     def __str__(self) -> str:
-        return f"{self.action_id}: {self.progress}%"
+        return f"{self.action_id}: {self.get_kind_display()} {self.progress or ''}".strip()
+
+
+class MeetingEvent(TimelineEvent):
+    """A meeting's timeline: scheduled, its agenda, attendance as recorded each time, every
+    version of an item's minutes, resolutions, held or cancelled, its minutes approved."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        INVITED = "invited", _("invitations sent")
+        ITEM_ADDED = "item", _("put on the agenda")
+        ATTENDANCE = "attendance", _("attendance recorded")
+        MINUTES = "minutes", _("minutes recorded")
+        RESOLUTION = "resolution", _("resolution")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+        APPROVED = "approved", _("minutes approved")
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=Meeting.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=Meeting.Status.choices, blank=True)
+    # The agenda item a minutes version, an item added or a resolution belongs to.
+    item = models.ForeignKey(
+        AgendaItem, models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("meeting event")
+        verbose_name_plural = _("meeting events")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.get_kind_display()}"

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from ruam.issues.models import Issue
 from ruam.issues.statuses import IssueStatus
-from ruam.meetings.models import Action
+from ruam.meetings.models import Action, Attendance, Meeting
 from ruam.reports.hotspots import district_hotspots
 from ruam.reports.models import Report
 from ruam.reports.statuses import OPEN
@@ -24,6 +24,17 @@ class Suggestion:
     score: float
     issue: Issue | None = None
     report_codes: list[str] = field(default_factory=list)
+
+
+def quorum(meeting: Meeting) -> tuple[int, int]:
+    """(members present, members in total) as last recorded: the quorum is not less than half."""
+    rows = list(meeting.attendance.filter(is_member=True).values_list("status", flat=True))
+    return sum(1 for s in rows if s == Attendance.Status.PRESENT), len(rows)
+
+
+def has_quorum(meeting: Meeting) -> bool:
+    present, total = quorum(meeting)
+    return total > 0 and present * 2 >= total
 
 
 def _en() -> bool:

@@ -1,4 +1,5 @@
-"""Preparing, holding and following up a meeting. Each function checks who may do it."""
+"""Preparing, holding and following up a meeting. Each function checks who may do it
+(``meetings.rules``) and writes the meeting's, the action's or the issue's timeline."""
 
 from __future__ import annotations
 
@@ -9,23 +10,27 @@ from django.db import transaction
 from django.db.models import Avg, Max
 from django.utils import timezone
 
-from ruam.bodies.models import Body, Role
-from ruam.bodies.predicates import seats
+from ruam.bodies.models import Body, Membership, Role
 from ruam.core.errors import Bilingual as B
-from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.errors import InvalidInput
+from ruam.core.permissions import allowed, require
+from ruam.core.timeline import Lifecycle
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue, IssueEvent
 from ruam.issues.statuses import IssueStatus
 from ruam.meetings.models import (
     Action,
-    ActionUpdate,
+    ActionEvent,
     AgendaItem,
     Attendance,
     Invitation,
     Meeting,
+    MeetingEvent,
     Resolution,
     Section,
 )
+from ruam.meetings.rules import Tabled
+from ruam.meetings.selectors import has_quorum, quorum
 from ruam.reports.statuses import Status as ReportStatus
 
 NOT_OFFICER = B(
@@ -36,6 +41,15 @@ NOT_OWNER = B(
     "เฉพาะหน่วยงานที่รับมอบหมายเท่านั้นที่รายงานความคืบหน้าได้",
     "Only the body the action is assigned to can report progress.",
 )
+ISSUE_ELSEWHERE = B(
+    "ประเด็นนี้ไม่ได้อยู่ในความรับผิดชอบของคณะนี้ จึงบรรจุวาระไม่ได้",
+    "This issue is not before this body, so it cannot go on its agenda.",
+)
+OWNER_ELSEWHERE = B(
+    "มอบหมายงานได้เฉพาะหน่วยงานในเขต (หรือกลุ่มเขต) ของคณะนี้ หรือสำนักของกรุงเทพมหานคร",
+    "Actions can go only to bodies of this body's district (or district group), or to a "
+    "central department.",
+)
 WHEN_REQUIRED = B("โปรดระบุวันและเวลาประชุม", "Please give the date and time.")
 PLACE_REQUIRED = B("โปรดระบุสถานที่ประชุม", "Please give the place.")
 TITLE_REQUIRED = B("โปรดระบุเรื่อง", "Please give a title.")
@@ -44,27 +58,42 @@ DUE_REQUIRED = B(
     "โปรดระบุหน่วยงานและกำหนดเสร็จของงาน", "Please give each action an owner and a due date."
 )
 PROGRESS_INVALID = B("ความคืบหน้าต้องอยู่ระหว่าง 0 ถึง 100", "Progress must be between 0 and 100.")
-NOT_HELD = B("ต้องบันทึกการประชุมก่อน", "The meeting must be recorded first.")
 QUORUM_MISSING = B("องค์ประชุมไม่ครบ", "The meeting has no quorum.")
+INVITEE_REQUIRED = B("โปรดระบุชื่อหรือหน่วยงานที่เชิญ", "Please give the name or body invited.")
 
-OFFICERS = {Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY, Role.ASSISTANT_SECRETARY}
 # The bodies that hold meetings: district committees, their working groups, and the
 # district-group committees that escalated issues go to.
 MEETING_KINDS = {Body.Kind.COMMITTEE, Body.Kind.WORKING_GROUP, Body.Kind.GROUP_MEETING}
 
+MEETING = Lifecycle(
+    model=Meeting,
+    event_model=MeetingEvent,
+    subject="meeting",
+    moves={Meeting.Status.PLANNED: {Meeting.Status.HELD, Meeting.Status.CANCELLED}},
+)
+# An action's status follows its progress: any progress starts it, 100% finishes it, and a
+# finished action reported below 100% is in progress again.
+A = Action.Status
+ACTION = Lifecycle(
+    model=Action,
+    event_model=ActionEvent,
+    subject="action",
+    moves={
+        A.OPEN: {A.OPEN, A.IN_PROGRESS, A.DONE},
+        A.IN_PROGRESS: {A.IN_PROGRESS, A.DONE},
+        A.DONE: {A.DONE, A.IN_PROGRESS},
+    },
+    refresh=("status", "progress", "done_at"),
+)
+
 
 def can_manage(actor, body: Body) -> bool:
-    """Officers of the body itself, or of the committee a working group belongs to."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    mine = {(seat.body, seat.role) for seat in seats(actor)}
-    bodies = {body.pk} | ({body.parent_id} if body.parent_id else set())
-    return any((pk, role) in mine for pk in bodies for role in OFFICERS)
+    """Whether the actor manages the body's meetings (for the document views)."""
+    return allowed(actor, "meetings.manage_meetings", body)
 
 
 def _require_officer(actor, body: Body) -> None:
-    if not can_manage(actor, body):
-        raise NotAllowed(NOT_OFFICER)
+    require(actor, "meetings.manage_meetings", body, NOT_OFFICER)
 
 
 def _be_year(when: dt.datetime) -> int:
@@ -100,6 +129,9 @@ def schedule_meeting(
         title=title.strip() or f"การประชุม{body.name_th} ครั้งที่ {number}/{year}",
         previous=previous,
     )
+    MEETING.record(
+        meeting, kind=MeetingEvent.Kind.SCHEDULED, actor=actor, actor_body=body, note=meeting.title
+    )
     if previous is not None:
         AgendaItem.objects.create(
             meeting=meeting,
@@ -118,8 +150,6 @@ def invite_members(meeting: Meeting, *, actor, with_officials: bool = True) -> i
     made = 0
     memberships = list(meeting.body.current_memberships())
     if with_officials and meeting.body.district_id:
-        from ruam.bodies.models import Membership
-
         memberships += list(
             Membership.objects.current()
             .filter(
@@ -142,6 +172,13 @@ def invite_members(meeting: Meeting, *, actor, with_officials: bool = True) -> i
             group=Invitation.Group.MEMBER if member else Invitation.Group.OFFICIAL,
         )
         made += 1
+    if made:
+        MEETING.record(
+            meeting,
+            kind=MeetingEvent.Kind.INVITED,
+            actor=actor,
+            note=f"เชิญ {made} คน / {made} invited",
+        )
     return made
 
 
@@ -155,8 +192,11 @@ def add_item(
     description: str = "",
     issue: Issue | None = None,
 ) -> AgendaItem:
-    """Put a matter on the agenda; an issue put there becomes บรรจุวาระ."""
+    """Put a matter on the agenda; an issue put there becomes บรรจุวาระ. Only an issue before
+    this body may go on its agenda."""
     _require_officer(actor, meeting.body)
+    if issue is not None:
+        require(actor, "meetings.table_issue", Tabled(meeting, issue), ISSUE_ELSEWHERE)
     title = (title or (issue.title if issue else "")).strip()
     if not title:
         raise InvalidInput({"title": TITLE_REQUIRED})
@@ -168,6 +208,13 @@ def add_item(
         title=title[:300],
         description=description,
         issue=issue,
+    )
+    MEETING.record(
+        meeting,
+        kind=MeetingEvent.Kind.ITEM_ADDED,
+        actor=actor,
+        note=f"{item.number} {item.title}",
+        event_fields={"item": item},
     )
     waiting = {IssueStatus.PROPOSED, IssueStatus.SCREENING, IssueStatus.ESCALATED}
     if issue is not None and issue.status in waiting:
@@ -183,30 +230,39 @@ def add_item(
 
 @transaction.atomic
 def record_attendance(meeting: Meeting, *, actor, entries: Iterable[dict]) -> tuple[int, int]:
-    """Entries: {"name", "role", "status", "person" (optional), "is_member"}; replaces the list."""
+    """Entries: {"name", "role", "status", "person" (optional), "is_member"}. The new list
+    takes the place of the last one, which is kept (marked replaced) as the meeting's history."""
     _require_officer(actor, meeting.body)
-    meeting.attendance.all().delete()
-    for entry in entries:
-        Attendance.objects.create(meeting=meeting, **entry)
-    return quorum(meeting)
-
-
-def quorum(meeting: Meeting) -> tuple[int, int]:
-    """(members present, members in total): the quorum is not less than half."""
-    rows = list(meeting.attendance.filter(is_member=True).values_list("status", flat=True))
-    return sum(1 for s in rows if s == Attendance.Status.PRESENT), len(rows)
-
-
-def has_quorum(meeting: Meeting) -> bool:
+    now = timezone.now()
+    replaced = meeting.attendance.update(replaced=now)
+    Attendance.objects.bulk_create([Attendance(meeting=meeting, **entry) for entry in entries])
     present, total = quorum(meeting)
-    return total > 0 and present * 2 >= total
+    MEETING.record(
+        meeting,
+        kind=MeetingEvent.Kind.ATTENDANCE,
+        actor=actor,
+        note=f"มาประชุม {present}/{total} / present {present} of {total}"
+        + (f" (แทนรายชื่อเดิม {replaced} รายการ / replaces {replaced} entries)" if replaced else ""),
+    )
+    return present, total
 
 
 @transaction.atomic
 def record_minutes(item: AgendaItem, *, actor, minutes: str) -> None:
+    """The minutes of an agenda item; each revision is kept on the meeting's timeline."""
     _require_officer(actor, item.meeting.body)
-    item.minutes = minutes.strip()
+    minutes = minutes.strip()
+    if minutes == item.minutes:
+        return
+    item.minutes = minutes
     item.save(update_fields=["minutes"])
+    MEETING.record(
+        item.meeting,
+        kind=MeetingEvent.Kind.MINUTES,
+        actor=actor,
+        note=minutes,
+        event_fields={"item": item},
+    )
     if item.issue_id:
         issue_services.record_event(
             item.issue,
@@ -226,7 +282,8 @@ def resolve(
     issue_status: str | None = None,
     actions: Iterable[dict] = (),
 ) -> Resolution:
-    """มติที่ประชุม: may move the item's issue and assign actions (title, owner, due)."""
+    """มติที่ประชุม: may move the item's issue and assign actions (title, owner, due). Actions
+    go only to bodies within the meeting body's reach."""
     meeting = item.meeting
     _require_officer(actor, meeting.body)
     text = (text or "").strip()
@@ -238,7 +295,16 @@ def resolve(
         errors["actions"] = DUE_REQUIRED
     if errors:
         raise InvalidInput(errors)
+    for spec in actions:
+        require(actor, "meetings.assign_action", Tabled(meeting, spec["owner"]), OWNER_ELSEWHERE)
     resolution = Resolution.objects.create(item=item, text=text)
+    MEETING.record(
+        meeting,
+        kind=MeetingEvent.Kind.RESOLUTION,
+        actor=actor,
+        note=text,
+        event_fields={"item": item},
+    )
     issue = item.issue
     if issue is not None:
         issue_services.record_event(
@@ -252,27 +318,39 @@ def resolve(
                 issue, actor=actor, to=target, meeting_id=meeting.pk, note=text
             )
     for spec in actions:
-        action = Action.objects.create(
-            resolution=resolution,
-            issue=issue,
-            title=spec["title"][:300],
-            owner=spec["owner"],
-            due=spec["due"],
-        )
-        if issue is not None:
-            issue_services.record_event(
-                issue,
-                IssueEvent.Kind.ACTION,
-                actor,
-                action_id=action.pk,
-                meeting_id=meeting.pk,
-                note=f"{action.title} → {action.owner.name_th} ({action.due:%Y-%m-%d})",
-            )
+        _assign(resolution, issue, spec, actor=actor, meeting=meeting)
     if issue is not None and actions and issue.status == IssueStatus.RESOLVED:
         issue_services.change_status(
             issue, actor=actor, to=IssueStatus.IN_PROGRESS, meeting_id=meeting.pk, note=text
         )
     return resolution
+
+
+def _assign(resolution: Resolution, issue: Issue | None, spec: dict, *, actor, meeting) -> Action:
+    action = Action.objects.create(
+        resolution=resolution,
+        issue=issue,
+        title=spec["title"][:300],
+        owner=spec["owner"],
+        due=spec["due"],
+    )
+    ACTION.record(
+        action,
+        kind=ActionEvent.Kind.ASSIGNED,
+        actor=actor,
+        actor_body=meeting.body,
+        note=f"{action.owner.name_th} ({action.due:%Y-%m-%d})",
+    )
+    if issue is not None:
+        issue_services.record_event(
+            issue,
+            IssueEvent.Kind.ACTION,
+            actor,
+            action_id=action.pk,
+            meeting_id=meeting.pk,
+            note=f"{action.title} → {action.owner.name_th} ({action.due:%Y-%m-%d})",
+        )
+    return action
 
 
 @transaction.atomic
@@ -281,44 +359,53 @@ def hold(meeting: Meeting, *, actor, approve_previous: bool = True) -> Meeting:
     _require_officer(actor, meeting.body)
     if not has_quorum(meeting):
         raise InvalidInput({"attendance": QUORUM_MISSING})
-    meeting.status = Meeting.Status.HELD
-    meeting.save(update_fields=["status"])
-    if approve_previous and meeting.previous_id:
-        Meeting.objects.filter(pk=meeting.previous_id, minutes_approved__isnull=True).update(
-            minutes_approved=timezone.now()
+    MEETING.move(
+        meeting,
+        to=Meeting.Status.HELD,
+        kind=MeetingEvent.Kind.HELD,
+        actor=actor,
+        actor_body=meeting.body,
+    )
+    previous = meeting.previous
+    if approve_previous and previous is not None and previous.minutes_approved is None:
+        Meeting.objects.filter(pk=previous.pk).update(minutes_approved=timezone.now())
+        MEETING.record(
+            previous,
+            kind=MeetingEvent.Kind.APPROVED,
+            actor=actor,
+            note=meeting.title,
         )
     return meeting
 
 
-def can_update_action(actor, action: Action) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    if any(seat.body in {action.owner_id, action.owner.parent_id} for seat in seats(actor)):
-        return True
-    return bool(action.owner.district_id) and actor.has_perm(
-        "ruam.update_actions", action.owner.district_id
-    )
-
-
 @transaction.atomic
-def update_action(action: Action, *, actor, progress: int, note: str = "") -> ActionUpdate:
-    if not can_update_action(actor, action):
-        raise NotAllowed(NOT_OWNER)
+def update_action(action: Action, *, actor, progress: int, note: str = "") -> ActionEvent:
+    require(actor, "meetings.update_action", action, NOT_OWNER)
     try:
         progress = int(progress)
     except (TypeError, ValueError):
         raise InvalidInput({"progress": PROGRESS_INVALID}) from None
     if not 0 <= progress <= 100:
         raise InvalidInput({"progress": PROGRESS_INVALID})
-    update = ActionUpdate.objects.create(
-        action=action, author=actor, note=note.strip(), progress=progress
-    )
-    action.progress = progress
+    note = note.strip()
     if progress == 100:
-        action.status, action.done_at = Action.Status.DONE, timezone.now()
+        to = A.DONE
     elif progress > 0:
-        action.status = Action.Status.IN_PROGRESS
-    action.save(update_fields=["progress", "status", "done_at"])
+        to = A.IN_PROGRESS
+    else:
+        to = action.status
+    event = ACTION.move(
+        action,
+        to=to,
+        kind=ActionEvent.Kind.PROGRESS,
+        actor=actor,
+        note=note,
+        updates={
+            "progress": progress,
+            "done_at": (lambda now: now) if to == A.DONE else action.done_at,
+        },
+        event_fields={"progress": progress},
+    )
     if action.issue_id:
         issue_services.record_event(
             action.issue,
@@ -328,7 +415,7 @@ def update_action(action: Action, *, actor, progress: int, note: str = "") -> Ac
             note=f"{action.title}: {progress}% {note}".strip(),
         )
         roll_up(action.issue, actor=actor)
-    return update
+    return event
 
 
 def roll_up(issue: Issue, *, actor=None) -> int:
@@ -356,9 +443,6 @@ def roll_up(issue: Issue, *, actor=None) -> int:
     return progress
 
 
-INVITEE_REQUIRED = B("โปรดระบุชื่อหรือหน่วยงานที่เชิญ", "Please give the name or body invited.")
-
-
 @transaction.atomic
 def invite(
     meeting: Meeting,
@@ -376,6 +460,8 @@ def invite(
         raise InvalidInput({"name": INVITEE_REQUIRED})
     if group not in Invitation.Group.values:
         group = Invitation.Group.GUEST
-    return Invitation.objects.create(
+    invitation = Invitation.objects.create(
         meeting=meeting, name=name, role=role.strip()[:200], group=group
     )
+    MEETING.record(meeting, kind=MeetingEvent.Kind.INVITED, actor=actor, note=name)
+    return invitation

@@ -17,14 +17,15 @@ from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
+from ruam.core.permissions import allowed
 from ruam.core.web import attempt, both
 from ruam.geo.models import District
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue
 from ruam.issues.statuses import IssueStatus
 from ruam.meetings import services
-from ruam.meetings.models import Action, AgendaItem, Attendance, Meeting, Section
-from ruam.meetings.selectors import agenda_suggestions
+from ruam.meetings.models import Action, ActionEvent, AgendaItem, Attendance, Meeting, Section
+from ruam.meetings.selectors import agenda_suggestions, quorum
 from ruam.reports.models import Report
 
 CLOSED_ISSUES = [IssueStatus.VERIFIED, IssueStatus.DECLINED, IssueStatus.DONE]
@@ -61,7 +62,7 @@ def body_meeting_list(request: HttpRequest, code: str) -> HttpResponse:
         {
             "body": body,
             "meetings": body.meetings.all(),
-            "can_manage": services.can_manage(request.user, body),
+            "can_manage": allowed(request.user, "meetings.manage_meetings", body),
             "new_url": reverse("meetings:body_new", args=[body.code]),
             "actions": Action.objects.filter(resolution__item__meeting__body=body)
             .select_related("owner", "issue")
@@ -87,7 +88,7 @@ def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
             "district": district,
             "body": body,
             "meetings": body.meetings.all(),
-            "can_manage": services.can_manage(request.user, body),
+            "can_manage": allowed(request.user, "meetings.manage_meetings", body),
             "actions": Action.objects.filter(issue__district=district)
             .select_related("owner", "issue")
             .order_by("status", "due")[:50],
@@ -103,7 +104,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
 
 def _schedule(request: HttpRequest, body: Body, context: dict) -> HttpResponse:
     """Schedule a meeting of ``body`` and invite its members (officers only)."""
-    if not services.can_manage(request.user, body):
+    if not allowed(request.user, "meetings.manage_meetings", body):
         raise PermissionDenied(both(services.NOT_OFFICER))
     if request.method == "POST":
         starts_at = parse_datetime(request.POST.get("starts_at", "") or "")
@@ -134,7 +135,7 @@ def _schedule(request: HttpRequest, body: Body, context: dict) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("body", "body__district"), pk=pk)
-    manage = services.can_manage(request.user, meeting.body)
+    manage = allowed(request.user, "meetings.manage_meetings", meeting.body)
     items = meeting.items.select_related("issue").prefetch_related("resolutions__actions__owner")
     district = meeting.body.district_id
     body = meeting.body
@@ -149,7 +150,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "attendance": meeting.attendance.all(),
         "invitations": meeting.invitations.all(),
-        "quorum": services.quorum(meeting),
+        "quorum": quorum(meeting),
         "manage": manage,
     }
     if manage and district:
@@ -184,7 +185,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _meeting_for_officer(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
-    if not services.can_manage(request.user, meeting.body):
+    if not allowed(request.user, "meetings.manage_meetings", meeting.body):
         raise PermissionDenied(both(services.NOT_OFFICER))
     return meeting
 
@@ -267,7 +268,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt(
         request, lambda: services.record_attendance(meeting, actor=request.user, entries=entries)
     ):
-        present, total = services.quorum(meeting)
+        present, total = quorum(meeting)
         messages.success(
             request,
             _("Attendance saved: %(p)d of %(t)d members present.") % {"p": present, "t": total},
@@ -332,8 +333,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/action.html",
         {
             "action": action,
-            "updates": action.updates.select_related("author"),
-            "can_update": services.can_update_action(request.user, action),
+            "updates": action.events.filter(kind=ActionEvent.Kind.PROGRESS).select_related("actor"),
+            "can_update": allowed(request.user, "meetings.update_action", action),
             "today": dt.date.today(),
         },
     )

@@ -4,7 +4,8 @@ Candidates for a report are *open* reports of the same or a related category, wi
 (looked up by grid cell, not by scanning the table) and 30 days before it. Each is scored by how
 alike the descriptions' words are (Jaccard overlap of the segmented words; the address is left
 out, since every ticket on a street shares it and distance already measures place) and how close
-it is; those above the threshold are stored as suggestions for staff to confirm or dismiss.
+it is; those above the threshold are stored as suggestions for staff to confirm or dismiss
+(``services.confirm_duplicate``, ``services.dismiss_duplicate``).
 Nothing is ever merged without a person. Precision on hand-labelled real tickets: bench/RESULTS.md.
 """
 
@@ -13,9 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from django.db import transaction
-from django.utils import timezone
 
 from ruam.reports.models import DuplicateSuggestion, Report, neighbour_cells
 from ruam.reports.selectors import distance_m
@@ -181,30 +179,3 @@ def suggest_many(reports, *, threshold: float = THRESHOLD) -> int:
             ]
         DuplicateSuggestion.objects.bulk_create(found, ignore_conflicts=True)
     return DuplicateSuggestion.objects.count() - before
-
-
-@transaction.atomic
-def dismiss(suggestion: DuplicateSuggestion, *, actor) -> None:
-    suggestion.state = DuplicateSuggestion.State.DISMISSED
-    suggestion.decided_by = actor
-    suggestion.decided = timezone.now()
-    suggestion.save(update_fields=["state", "decided_by", "decided"])
-
-
-def confirm(suggestion: DuplicateSuggestion, *, actor) -> None:
-    """Staff agree: the report becomes a duplicate of the original (through the status rules)."""
-    from ruam.reports import services
-
-    with transaction.atomic():
-        services.change_status(
-            suggestion.report,
-            actor=actor,
-            to="duplicate",
-            note=f"ซ้ำกับ {suggestion.original.display_code} / duplicate of "
-            f"{suggestion.original.display_code}",
-            duplicate_of=suggestion.original,
-        )
-        suggestion.state = DuplicateSuggestion.State.CONFIRMED
-        suggestion.decided_by = actor
-        suggestion.decided = timezone.now()
-        suggestion.save(update_fields=["state", "decided_by", "decided"])

@@ -44,6 +44,11 @@ AFTER_PHOTO_REQUIRED = B(
     "Closing a report as finished needs at least one after-photo.",
 )
 TARGET_REQUIRED = B("โปรดเลือกหน่วยงานปลายทาง", "Please choose the body to send it to.")
+TARGET_NOT_ALLOWED = B(
+    "ส่งต่อหรือเชิญได้เฉพาะฝ่ายของเขตนี้ สำนักงานเขต หรือสำนักที่รับเรื่อง",
+    "A report can go only to a division of its district, a district office or a central "
+    "department.",
+)
 TARGET_SAME = B("หน่วยงานปลายทางเป็นหน่วยงานที่รับผิดชอบอยู่แล้ว", "That body is already responsible.")
 DUPLICATE_TARGET_REQUIRED = B(
     "โปรดระบุรหัสเรื่องที่ซ้ำกัน", "Please give the tracking code of the report it duplicates."

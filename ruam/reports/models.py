@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ruam.core.timeline import TimelineEvent
 from ruam.reports.statuses import OPEN, TONE, Status, is_open
 
 # Crockford-like alphabet without 0/1/I/L/O/U: nothing to confuse when read aloud or typed.
@@ -254,7 +255,9 @@ class Report(models.Model):
         )
 
 
-class ReportEvent(models.Model):
+class ReportEvent(TimelineEvent):
+    """A report's timeline (``ruam.core.timeline``): its public history and its audit trail."""
+
     class Kind(models.TextChoices):
         CREATED = "created", _("reported")
         STATUS = "status", _("status changed")
@@ -265,12 +268,13 @@ class ReportEvent(models.Model):
         RATED = "rated", _("rated")
         SUPPORTED = "supported", _("supported")
         DUPLICATE = "duplicate", _("marked duplicate")
+        NOT_DUPLICATE = "not_duplicate", _("not a duplicate")
         NOTE = "note", _("note")
 
     report = models.ForeignKey(
         Report, models.CASCADE, related_name="events", verbose_name=_("report")
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -279,15 +283,6 @@ class ReportEvent(models.Model):
         related_name="report_events",
         verbose_name=_("by"),
         db_index=False,  # partial indexes in Meta: imports and API reports have no actor
-    )
-    actor_body = models.ForeignKey(
-        "bodies.Body",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("on behalf of"),
-        db_index=False,
     )
     from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Status.choices, blank=True)
@@ -301,10 +296,8 @@ class ReportEvent(models.Model):
         verbose_name=_("to body"),
         db_index=False,  # nothing looks events up by it; every event paid for the index
     )
-    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["created", "pk"]
+    class Meta(TimelineEvent.Meta):
         indexes = [
             models.Index(
                 fields=["actor"], name="reportevent_actor", condition=models.Q(actor__isnull=False)

@@ -1,22 +1,48 @@
-"""Who may act on a report.
+"""Who may act on a report (the permissions, by name, that services and views check).
 
 Officials of the report's district, members of the body now responsible for it (a central
-department after a forward) and of bodies invited to help may move it; the reporter — signed in,
-or holding the private link — may confirm, reopen and rate.
+department after a forward) and of bodies invited to help may move it, and so may a program
+with an API key acting for such a body; the reporter — signed in, or holding the private link —
+may confirm, reopen and rate; the district's committee may confirm or reopen on residents'
+behalf.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import rules
 
 from ruam.bodies.models import Body
-from ruam.bodies.predicates import is_district_official, seats
+from ruam.bodies.predicates import (
+    handles_reports_somewhere,
+    is_committee_member,
+    is_district_official,
+    seats,
+)
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A report as someone presents themselves for it: with the private key of the
+    reporter's link, if they hold one."""
+
+    report: Any
+    key: str | None = None
+
+    @property
+    def district_id(self) -> str | None:
+        return self.report.district_id
+
+
+def _report(target: Any) -> Any:
+    return target.report if isinstance(target, Presented) else target
 
 
 @rules.predicate
-def sits_in_responsible_body(user: Any, report: Any) -> bool:
+def sits_in_responsible_body(user: Any, target: Any) -> bool:
+    report = _report(target)
     if report is None or not getattr(report, "pk", None):
         return False
     mine = {seat.body for seat in seats(user)}
@@ -34,28 +60,36 @@ def sits_in_responsible_body(user: Any, report: Any) -> bool:
     return bool(mine & (invited | parents))
 
 
-rules.add_perm("ruam.handle_report", is_district_official | sits_in_responsible_body)
+@rules.predicate
+def is_key_for_report(key: Any, target: Any) -> bool:
+    """A program's API key that acts for the responsible body or an office of the district."""
+    report, body = _report(target), getattr(key, "body", None)
+    if getattr(key, "key_hash", None) is None or body is None or report is None:
+        return False
+    return body.pk == report.responsible_id or (
+        body.district_id is not None and body.district_id == report.district_id
+    )
 
 
-def can_handle(user: Any, report: Any, api_key: Any = None) -> bool:
-    if api_key is not None:
-        body = api_key.body
-        return body is not None and (
-            body.pk == report.responsible_id
-            or (body.district_id is not None and body.district_id == report.district_id)
-        )
-    return user is not None and user.has_perm("ruam.handle_report", report)
-
-
-def acting_body(user: Any, report: Any) -> Body | None:
-    """The body on whose behalf a person acts on this report, for the timeline."""
-    mine = {seat.body for seat in seats(user)}
-    if report.responsible_id in mine:
-        return report.responsible
-    return Body.objects.filter(pk__in=mine, district_id=report.district_id).order_by("kind").first()
-
-
-def is_reporter(user: Any, report: Any, key: str | None = None) -> bool:
-    if getattr(user, "is_authenticated", False) and report.reporter_id == user.pk:
+@rules.predicate
+def is_reporter(user: Any, target: Any) -> bool:
+    """The person who sent it (signed in), or whoever holds its private link's key."""
+    report = _report(target)
+    if getattr(user, "is_authenticated", False) and report.reporter_id == getattr(user, "pk", 0):
         return True
+    key = target.key if isinstance(target, Presented) else None
     return report.reporter_key_matches(key)
+
+
+# Staff moves: accept, coordinate, forward, invite, reject, resolve, close, mark duplicate;
+# deciding on a probable duplicate; seeing the reporter's contact details.
+rules.add_perm(
+    "reports.handle_report",
+    is_district_official | sits_in_responsible_body | is_key_for_report,
+)
+# The reporter's own moves; the district's committee may confirm or reopen for residents.
+rules.add_perm("reports.confirm_fix", is_reporter | is_committee_member)
+rules.add_perm("reports.reopen", is_reporter | is_committee_member)
+rules.add_perm("reports.rate", is_reporter)
+# A division's inbox: for people who sit in an office, a division or a central department.
+rules.add_perm("reports.view_inbox", handles_reports_somewhere)

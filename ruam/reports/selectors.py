@@ -57,6 +57,30 @@ def nearby_open(
     return found[:limit]
 
 
+def target_bodies(report: Report) -> QuerySet[Body]:
+    """The bodies a report may be forwarded to or invited from: its district's divisions, any
+    district office (a report placed in the wrong district), any central department."""
+    return (
+        Body.objects.filter(
+            Q(kind=Body.Kind.DIVISION, district_id=report.district_id)
+            | Q(kind=Body.Kind.DISTRICT_OFFICE)
+            | Q(kind=Body.Kind.DEPARTMENT)
+        )
+        .exclude(pk=report.responsible_id)
+        .order_by("kind", "district_id", "division_type__order", "name_th")
+    )
+
+
+def acting_body(actor, report: Report, api_key=None) -> Body | None:
+    """The body on whose behalf someone acts on this report, for its timeline."""
+    if api_key is not None and api_key.body_id:
+        return api_key.body
+    mine = {seat.body for seat in seats(actor)}
+    if report.responsible_id in mine:
+        return report.responsible
+    return Body.objects.filter(pk__in=mine, district_id=report.district_id).order_by("kind").first()
+
+
 def handling_bodies(user) -> tuple[set[int], set[str]]:
     """The bodies a person handles reports for, and the districts whose offices they sit in."""
     mine = {seat.body for seat in seats(user)}

@@ -23,15 +23,17 @@ from django.utils import timezone
 from ruam.bodies.models import Body
 from ruam.core import queue
 from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
+from ruam.core.permissions import require
 from ruam.core.rows import insert_together
+from ruam.core.timeline import Lifecycle
 from ruam.framework import lookups
 from ruam.framework.models import Category
 from ruam.geo.locate import locate
 from ruam.geo.models import District, Subdistrict
 from ruam.reports import messages as M
-from ruam.reports import rules as report_rules
-from ruam.reports import tasks
+from ruam.reports import selectors, tasks
 from ruam.reports.models import (
+    DuplicateSuggestion,
     IdempotencyKey,
     Report,
     ReportEvent,
@@ -42,14 +44,15 @@ from ruam.reports.models import (
     new_reporter_key,
 )
 from ruam.reports.photos import PhotoError, ProcessedPhoto, process_photo
+from ruam.reports.rules import Presented
 from ruam.reports.statuses import (
     NEEDS_AFTER_PHOTO,
     NEEDS_REASON,
+    STAFF_TRANSITIONS,
     Status,
     allowed_for_reporter,
     allowed_for_staff,
 )
-from ruam.search import index as search_index
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
@@ -336,6 +339,36 @@ def _store_photos(
 
 # -- staff actions ---------------------------------------------------------------------------
 
+# Every move of a report goes through its lifecycle (ruam.core.timeline): staff moves follow
+# STAFF_TRANSITIONS; the reporter's are given by REPORTER_TRANSITIONS at the call.
+LIFECYCLE = Lifecycle(
+    model=Report,
+    event_model=ReportEvent,
+    subject="report",
+    moves=STAFF_TRANSITIONS,
+    refresh=(
+        "status",
+        "status_changed",
+        "responsible_id",
+        "duplicate_of_id",
+        "reopen_count",
+        "rating",
+        "supporter_count",
+    ),
+    not_allowed=M.MOVE_NOT_ALLOWED,
+)
+EVENT_KIND = {
+    Status.FORWARDED: ReportEvent.Kind.FORWARDED,
+    Status.INVITED: ReportEvent.Kind.INVITED,
+    Status.DUPLICATE: ReportEvent.Kind.DUPLICATE,
+    Status.CONFIRMED: ReportEvent.Kind.CONFIRMED,
+    Status.REOPENED: ReportEvent.Kind.REOPENED,
+}
+
+
+def _notify(event: ReportEvent) -> tuple:
+    return (event.pk,)
+
 
 def change_status(
     report: Report,
@@ -349,8 +382,7 @@ def change_status(
     api_key=None,
 ) -> ReportEvent:
     """A staff move: accept, coordinate, forward, invite, reject, resolve, close, duplicate."""
-    if not report_rules.can_handle(actor, report, api_key=api_key):
-        raise NotAllowed(M.NOT_STAFF)
+    require(api_key or actor, "reports.handle_report", report, M.NOT_STAFF)
     note = (note or "").strip()
     errors: dict[str, Bilingual] = {}
     if to not in allowed_for_staff(report.status):
@@ -364,6 +396,10 @@ def change_status(
             errors["target_body"] = M.TARGET_REQUIRED
         elif to == Status.FORWARDED and target_body.pk == report.responsible_id:
             errors["target_body"] = M.TARGET_SAME
+        elif not selectors.target_bodies(report).filter(pk=target_body.pk).exists():
+            # Only bodies that handle reports here: another district's committee must never
+            # be shown the reporter's contact details.
+            errors["target_body"] = M.TARGET_NOT_ALLOWED
     if to == Status.DUPLICATE:
         if duplicate_of is None:
             errors["duplicate_of"] = M.DUPLICATE_TARGET_REQUIRED
@@ -375,85 +411,30 @@ def change_status(
     if errors:
         raise InvalidInput(errors)
 
-    kind = {
-        Status.FORWARDED: ReportEvent.Kind.FORWARDED,
-        Status.INVITED: ReportEvent.Kind.INVITED,
-        Status.DUPLICATE: ReportEvent.Kind.DUPLICATE,
-    }.get(to, ReportEvent.Kind.STATUS)
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        if locked.status != report.status:  # someone else moved it meanwhile
-            raise InvalidInput({"status": M.MOVE_NOT_ALLOWED})
-        event = _move(
-            locked,
-            kind=kind,
-            actor=actor,
-            actor_body=_acting_body(actor, locked, api_key),
-            to=to,
-            note=note,
-            target_body=target_body,
-        )
-        if to == Status.FORWARDED:
-            locked.responsible = target_body
+    updates: dict = {"status_changed": lambda now: now}
+    if to == Status.FORWARDED:
+        updates["responsible"] = target_body
+    if to == Status.DUPLICATE:
+        updates["duplicate_of"] = duplicate_of
+    photo_kind = ReportPhoto.Kind.AFTER if to == Status.FINISHED else ReportPhoto.Kind.PROGRESS
+
+    def then(locked: Report, event: ReportEvent) -> None:
         if to == Status.INVITED:
             locked.invited.add(target_body)
-        if to == Status.DUPLICATE:
-            locked.duplicate_of = duplicate_of
-        locked.save()
-        kind_of_photo = (
-            ReportPhoto.Kind.AFTER if to == Status.FINISHED else ReportPhoto.Kind.PROGRESS
-        )
-        _store_photos(locked, event, processed, kind_of_photo)
-        search_index.set_report_open(locked.pk, locked.is_open)
-        queue.after_commit(tasks.notify_status_change, event.pk)
-    _refresh(report, locked)
-    return event
+        _store_photos(locked, event, processed, photo_kind)
 
-
-def _acting_body(actor, report: Report, api_key) -> Body | None:
-    if api_key is not None and api_key.body_id:
-        return api_key.body
-    return report_rules.acting_body(actor, report)
-
-
-def _move(
-    report: Report,
-    *,
-    kind: str,
-    actor,
-    actor_body: Body | None,
-    to: str,
-    note: str = "",
-    target_body: Body | None = None,
-) -> ReportEvent:
-    now = timezone.now()
-    event = ReportEvent.objects.create(
-        report=report,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_body=actor_body,
-        from_status=report.status,
-        to_status=to,
+    return LIFECYCLE.move(
+        report,
+        to=to,
+        kind=EVENT_KIND.get(to, ReportEvent.Kind.STATUS),
+        actor=actor,
+        actor_body=selectors.acting_body(actor, report, api_key),
         note=note,
-        target_body=target_body,
-        created=now,
+        updates=updates,
+        event_fields={"target_body": target_body},
+        then=then,
+        follow_up=[(tasks.notify_status_change, _notify)],
     )
-    report.status = to
-    report.status_changed = now
-    return event
-
-
-def _refresh(stale: Report, fresh: Report) -> None:
-    for field in (
-        "status",
-        "status_changed",
-        "responsible_id",
-        "duplicate_of_id",
-        "reopen_count",
-        "rating",
-        "supporter_count",
-    ):
-        setattr(stale, field, getattr(fresh, field))
 
 
 def bulk_change_status(
@@ -473,40 +454,37 @@ def bulk_change_status(
 # -- the reporter's actions ----------------------------------------------------------------
 
 
-def _reporter_check(report: Report, actor, reporter_key: str | None, committee_ok: bool) -> None:
-    if report_rules.is_reporter(actor, report, reporter_key):
-        return
-    if committee_ok and actor is not None and actor.has_perm("ruam.create_issue", report):
-        return
-    raise NotAllowed(M.NOT_REPORTER)
+def _reporter_move(report: Report, *, to: str, actor, note: str = "", **extra) -> ReportEvent:
+    return LIFECYCLE.move(
+        report,
+        to=to,
+        kind=EVENT_KIND[to],
+        actor=actor,
+        note=note,
+        moves=allowed_for_reporter(report.status),
+        follow_up=[(tasks.notify_status_change, _notify)],
+        **extra,
+    )
 
 
 def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) -> ReportEvent:
     """The reporter (or a member of the district's committee) confirms the fix."""
-    _reporter_check(report, actor, reporter_key, committee_ok=True)
+    require(actor, "reports.confirm_fix", Presented(report, reporter_key), M.NOT_REPORTER)
     if Status.CONFIRMED not in allowed_for_reporter(report.status):
         raise InvalidInput({"status": M.MOVE_NOT_ALLOWED})
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        event = _move(
-            locked,
-            kind=ReportEvent.Kind.CONFIRMED,
-            actor=actor,
-            actor_body=None,
-            to=Status.CONFIRMED,
-        )
-        locked.save()
-        search_index.set_report_open(locked.pk, locked.is_open)
-        queue.after_commit(tasks.notify_status_change, event.pk)
-    _refresh(report, locked)
-    return event
+    return _reporter_move(
+        report,
+        to=Status.CONFIRMED,
+        actor=actor,
+        updates={"status_changed": lambda now: now},
+    )
 
 
 def reopen(
     report: Report, *, reason: str, actor=None, reporter_key: str | None = None
 ) -> ReportEvent:
     """The reporter says it is not fixed: the report goes back to the body responsible."""
-    _reporter_check(report, actor, reporter_key, committee_ok=True)
+    require(actor, "reports.reopen", Presented(report, reporter_key), M.NOT_REPORTER)
     reason = (reason or "").strip()
     errors: dict[str, Bilingual] = {}
     if Status.REOPENED not in allowed_for_reporter(report.status):
@@ -515,30 +493,20 @@ def reopen(
         errors["note"] = M.REASON_REQUIRED
     if errors:
         raise InvalidInput(errors)
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report.pk)
-        event = _move(
-            locked,
-            kind=ReportEvent.Kind.REOPENED,
-            actor=actor,
-            actor_body=None,
-            to=Status.REOPENED,
-            note=reason,
-            target_body=locked.responsible,
-        )
-        locked.reopen_count = F("reopen_count") + 1
-        locked.save()
-        locked.refresh_from_db(fields=["reopen_count"])
-        search_index.set_report_open(locked.pk, locked.is_open)
-        queue.after_commit(tasks.notify_status_change, event.pk)
-    _refresh(report, locked)
-    return event
+    return _reporter_move(
+        report,
+        to=Status.REOPENED,
+        actor=actor,
+        note=reason,
+        updates={"status_changed": lambda now: now, "reopen_count": F("reopen_count") + 1},
+        event_fields={"target_body_id": report.responsible_id},
+    )
 
 
 def rate(
     report: Report, *, stars: int | str, actor=None, reporter_key: str | None = None
 ) -> ReportEvent:
-    _reporter_check(report, actor, reporter_key, committee_ok=False)
+    require(actor, "reports.rate", Presented(report, reporter_key), M.NOT_REPORTER)
     try:
         stars = int(stars)
     except (TypeError, ValueError):
@@ -550,12 +518,7 @@ def rate(
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).update(rating=stars)
         report.rating = stars
-        return ReportEvent.objects.create(
-            report=report,
-            kind=ReportEvent.Kind.RATED,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            note=str(stars),
-        )
+        return LIFECYCLE.record(report, kind=ReportEvent.Kind.RATED, actor=actor, note=str(stars))
 
 
 def support(report: Report, *, user=None, fingerprint: str = "") -> Supporter:
@@ -570,15 +533,50 @@ def support(report: Report, *, user=None, fingerprint: str = "") -> Supporter:
         with transaction.atomic():
             supporter = Supporter.objects.create(report=report, **lookup)
             Report.objects.filter(pk=report.pk).update(supporter_count=F("supporter_count") + 1)
-            ReportEvent.objects.create(
-                report=report,
-                kind=ReportEvent.Kind.SUPPORTED,
-                actor=user if signed_in else None,
-            )
+            LIFECYCLE.record(report, kind=ReportEvent.Kind.SUPPORTED, actor=user)
     except IntegrityError:
         raise InvalidInput({"report": M.ALREADY_SUPPORTED}) from None
     report.supporter_count += 1
     return supporter
+
+
+# -- probable duplicates --------------------------------------------------------------------
+
+
+def confirm_duplicate(suggestion: DuplicateSuggestion, *, actor) -> ReportEvent:
+    """Staff agree: the report becomes a duplicate of the original (a staff move)."""
+    original = suggestion.original
+    with transaction.atomic():
+        event = change_status(
+            suggestion.report,
+            actor=actor,
+            to=Status.DUPLICATE,
+            note=f"ซ้ำกับ {original.display_code} / duplicate of {original.display_code}",
+            duplicate_of=original,
+        )
+        _decide(suggestion, DuplicateSuggestion.State.CONFIRMED, actor)
+    return event
+
+
+def dismiss_duplicate(suggestion: DuplicateSuggestion, *, actor) -> ReportEvent:
+    """Staff say the two are different problems: the suggestion is closed, on the timeline."""
+    report = suggestion.report
+    require(actor, "reports.handle_report", report, M.NOT_STAFF)
+    original = suggestion.original.display_code
+    with transaction.atomic():
+        _decide(suggestion, DuplicateSuggestion.State.DISMISSED, actor)
+        return LIFECYCLE.record(
+            report,
+            kind=ReportEvent.Kind.NOT_DUPLICATE,
+            actor=actor,
+            actor_body=selectors.acting_body(actor, report, None),
+            note=f"ไม่ซ้ำกับ {original} / not a duplicate of {original}",
+        )
+
+
+def _decide(suggestion: DuplicateSuggestion, state: str, actor) -> None:
+    suggestion.state, suggestion.decided_by, suggestion.decided = state, actor, timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided"])
 
 
 # -- categories the classifier gives -------------------------------------------------------

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,14 +15,14 @@ from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
 from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.permissions import allowed
 from ruam.core.web import add_errors, attempt, both
 from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
-from ruam.reports import duplicates, services
+from ruam.reports import services
 from ruam.reports.forms import BulkForm, StaffActionForm, read_files
 from ruam.reports.models import Report, normalise_code
-from ruam.reports.rules import can_handle
-from ruam.reports.selectors import filter_reports, handling_bodies, inbox
+from ruam.reports.selectors import filter_reports, handling_bodies, inbox, target_bodies
 from ruam.reports.statuses import Status, allowed_for_staff
 from ruam.reports.views import get_report
 
@@ -36,16 +35,15 @@ VIEWS = [
 ]
 
 
-def _require_staff(request: HttpRequest) -> tuple[set[int], set[str]]:
-    mine, offices = handling_bodies(request.user)
-    if not mine:
+def _require_inbox(request: HttpRequest) -> None:
+    if not allowed(request.user, "reports.view_inbox"):
         raise PermissionDenied(_("Only district and department officials have an inbox."))
-    return mine, offices
 
 
 @login_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
-    mine, offices = _require_staff(request)
+    _require_inbox(request)
+    mine, offices = handling_bodies(request.user)
     view = request.GET.get("view", "new")
     qs = filter_reports(
         inbox(request.user, view=view),
@@ -77,26 +75,20 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _target_bodies(report: Report):
-    return (
-        Body.objects.filter(
-            Q(kind=Body.Kind.DIVISION, district=report.district)
-            | Q(kind=Body.Kind.DISTRICT_OFFICE)
-            | Q(kind=Body.Kind.DEPARTMENT)
-        )
-        .exclude(pk=report.responsible_id)
-        .order_by("kind", "district_id", "division_type__order", "name_th")
-    )
+def _require_handler(request: HttpRequest, report: Report) -> None:
+    if not allowed(request.user, "reports.handle_report", report):
+        raise PermissionDenied(both(services.M.NOT_STAFF))
 
 
 @login_required
 def staff_report(request: HttpRequest, code: str) -> HttpResponse:
     report = get_report(code)
-    if not can_handle(request.user, report):
-        raise PermissionDenied(both(services.M.NOT_STAFF))
-    allowed = allowed_for_staff(report.status)
+    _require_handler(request, report)
     form = StaffActionForm(
-        request.POST or None, request.FILES or None, allowed=allowed, bodies=_target_bodies(report)
+        request.POST or None,
+        request.FILES or None,
+        allowed=allowed_for_staff(report.status),
+        bodies=target_bodies(report),
     )
     status = 200
     if request.method == "POST":
@@ -150,12 +142,11 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def decide_duplicate(request: HttpRequest, code: str, pk: int, decision: str) -> HttpResponse:
     report = get_report(code)
-    if not can_handle(request.user, report):
-        raise PermissionDenied(both(services.M.NOT_STAFF))
+    _require_handler(request, report)
     suggestion = report.duplicate_suggestions.filter(pk=pk).first()
     if suggestion is None:
         raise Http404
-    decide = duplicates.confirm if decision == "confirm" else duplicates.dismiss
+    decide = services.confirm_duplicate if decision == "confirm" else services.dismiss_duplicate
     attempt(request, lambda: decide(suggestion, actor=request.user))
     return redirect("reports:staff", code=report.code)
 
@@ -163,7 +154,7 @@ def decide_duplicate(request: HttpRequest, code: str, pk: int, decision: str) ->
 @login_required
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
+    _require_inbox(request)
     codes = request.POST.getlist("codes")
     form = BulkForm(request.POST, codes=codes)
     if not form.is_valid():

@@ -15,7 +15,9 @@ from django_tasks import task
 
 from ruam.bodies.selectors import members_of
 from ruam.core.notify import Message, Recipient, deliver
+from ruam.reports.duplicates import suggest
 from ruam.reports.models import Report, ReportEvent
+from ruam.reports.signals import report_received
 from ruam.reports.statuses import OPEN, Status
 
 
@@ -29,14 +31,18 @@ def _status_label(status: str, lang: str) -> str:
 
 
 def reporter_of(report: Report) -> Recipient | None:
-    email = report.contact_email or (report.reporter.email if report.reporter else "")
-    phone = report.contact_phone
+    """How to reach the person who reported it. Contact details given with a report are used
+    only with the consent recorded with them (PDPA); a signed-in reporter is also reached at
+    their account's e-mail address."""
+    consented = report.consent_at is not None
+    name = report.contact_name if consented else ""
+    email = report.contact_email if consented else ""
+    phone = report.contact_phone if consented else ""
+    if not email and report.reporter_id and report.reporter.email:
+        email, name = report.reporter.email, name or str(report.reporter)
     if not (email or phone):
         return None
-    # Contact details given with a report are used only with consent (PDPA).
-    if report.contact_email and not report.consent_at and not report.reporter:
-        return None
-    return Recipient(report.contact_name, email, phone)
+    return Recipient(name, email, phone)
 
 
 @task()
@@ -107,18 +113,16 @@ def notify_overdue() -> int:
 
 @task()
 def after_intake(code: str) -> int:
-    """A new report's background work: search index, probable duplicates, the division told.
+    """A new report's background work: search index (through ``report_received``), probable
+    duplicates, the division told.
 
     Called with the report's tracking code, which exists before the report's row does, so that
     intake writes this task in the same statement as the report.
     """
-    from ruam.reports.duplicates import suggest
-    from ruam.search.index import index_reports
-
     report = Report.objects.filter(code=code).prefetch_related("categories").first()
     if report is None:
         return 0
-    index_reports([report])
+    report_received.send(sender=Report, report=report)  # the search index adds it
     suggest(report)
     if not report.responsible_id:
         return 0

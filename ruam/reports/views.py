@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ruam.core.errors import Bilingual, InvalidInput
+from ruam.core.permissions import allowed
 from ruam.core.ratelimit import allow, client_address
 from ruam.core.web import add_errors, attempt, both
 from ruam.reports import services
 from ruam.reports.forms import RatingForm, ReasonForm, ReportForm, read_files
 from ruam.reports.models import Channel, Report, normalise_code
-from ruam.reports.rules import can_handle, is_reporter
+from ruam.reports.rules import Presented
 from ruam.reports.selectors import nearby_open, public_reports
 from ruam.reports.statuses import allowed_for_reporter
 
@@ -129,9 +130,11 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(report)
     key = _reporter_key(request, report)
     events = report.events.select_related("actor_body", "target_body").prefetch_related("photos")
-    reporter = is_reporter(request.user, report, key)
-    committee = request.user.is_authenticated and request.user.has_perm("ruam.create_issue", report)
-    can_confirm = (reporter or committee) and "confirmed" in allowed_for_reporter(report.status)
+    presented = Presented(report, key)
+    reporter = allowed(request.user, "reports.rate", presented)
+    can_confirm = allowed(request.user, "reports.confirm_fix", presented) and (
+        "confirmed" in allowed_for_reporter(report.status)
+    )
     return render(
         request,
         "reports/detail.html",
@@ -142,11 +145,11 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
             "is_reporter": reporter,
             "reporter_key": key if reporter else None,
             "can_confirm": can_confirm,
-            "can_reopen": (reporter or committee)
+            "can_reopen": allowed(request.user, "reports.reopen", presented)
             and "reopened" in allowed_for_reporter(report.status),
             "can_rate": reporter and report.status in {"finished", "confirmed", "closed_unfixed"},
             "can_support": report.is_open and not reporter,
-            "can_handle": request.user.is_authenticated and can_handle(request.user, report),
+            "can_handle": allowed(request.user, "reports.handle_report", report),
             "reason_form": ReasonForm(),
             "rating_form": RatingForm(initial={"stars": report.rating}),
             "sent": request.GET.get("sent") == "1",

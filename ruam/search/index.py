@@ -81,6 +81,14 @@ def set_report_open(report_id: int, open_now: bool) -> None:
     )
 
 
+def on_report_received(sender, report: Report, **kwargs) -> None:
+    index_reports([report])
+
+
+def on_report_moved(sender, instance: Report, **kwargs) -> None:
+    set_report_open(instance.pk, instance.is_open)
+
+
 FIELDS = ("pk", "code", "description", "address", "district_id", "status", "created")
 
 

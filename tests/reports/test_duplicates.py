@@ -6,8 +6,16 @@ import numpy as np
 import pytest
 
 from ruam.bodies.models import Role
+from ruam.core.errors import NotAllowed
 from ruam.reports import duplicates, services
-from ruam.reports.models import Channel, DuplicateSuggestion, Report, grid_cell, grid_cells
+from ruam.reports.models import (
+    Channel,
+    DuplicateSuggestion,
+    Report,
+    ReportEvent,
+    grid_cell,
+    grid_cells,
+)
 from ruam.reports.statuses import Status
 
 pytestmark = pytest.mark.django_db
@@ -110,10 +118,31 @@ def test_staff_confirm_makes_it_a_duplicate(seat):
     first = report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")
     second = report("น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้")
     [suggestion] = duplicates.suggest(second)
-    duplicates.confirm(suggestion, actor=official)
+    services.confirm_duplicate(suggestion, actor=official)
     second.refresh_from_db()
     assert second.status == Status.DUPLICATE and second.duplicate_of == first
     assert DuplicateSuggestion.objects.get().state == "confirmed"
+    event = second.events.get(kind=ReportEvent.Kind.DUPLICATE)
+    assert event.actor == official and event.to_status == Status.DUPLICATE
+
+
+def test_only_the_reports_officials_decide_on_a_duplicate(seat):
+    first = report("น้ำท่วมขังหน้าซอยวัด รถผ่านไม่ได้")
+    second = report("น้ำท่วมขังหน้าซอยวัด ผ่านไม่ได้")
+    [suggestion] = duplicates.suggest(second)
+    for outsider in (
+        seat("division-1001-works", Role.OFFICIAL),
+        seat("committee-1046", Role.CHAIR),
+    ):
+        for decide in (services.confirm_duplicate, services.dismiss_duplicate):
+            with pytest.raises(NotAllowed):
+                decide(suggestion, actor=outsider)
+    suggestion.refresh_from_db()
+    second.refresh_from_db()
+    assert suggestion.state == "suggested" and suggestion.decided_by is None
+    assert second.status == Status.WAITING and second.duplicate_of is None
+    assert not second.events.exclude(kind=ReportEvent.Kind.CREATED).exists()
+    assert first.events.count() == 1
 
 
 def test_staff_page_lists_and_dismisses(client, seat):
@@ -128,9 +157,12 @@ def test_staff_page_lists_and_dismisses(client, seat):
     )
     client.post(f"/inbox/{second.code}/duplicates/{suggestion.pk}/dismiss/")
     suggestion.refresh_from_db()
-    assert suggestion.state == "dismissed"
+    assert suggestion.state == "dismissed" and suggestion.decided_by == official
     second.refresh_from_db()
     assert second.status == Status.WAITING
+    # The decision is on the report's timeline, with who made it.
+    event = second.events.get(kind=ReportEvent.Kind.NOT_DUPLICATE)
+    assert event.actor == official and suggestion.original.display_code in event.note
 
 
 def test_duplicates_are_found_in_the_background(django_capture_on_commit_callbacks):

@@ -132,11 +132,6 @@ def test_with_consent_a_phone_number_alone_is_reached_by_text_message(
     assert [phone for phone, _subject in text_messages] == [PHONE]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reporter_of() checks consent only when there is a contact e-mail: a phone number "
-    "given without consent is passed on to any channel that reaches phones",
-)
 def test_a_phone_number_without_consent_is_never_used(
     official, text_messages, django_capture_on_commit_callbacks
 ):
@@ -145,11 +140,6 @@ def test_a_phone_number_without_consent_is_never_used(
     assert text_messages == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reporter_of() skips the consent check for signed-in reporters, so the contact "
-    "e-mail they gave with the report is used instead of their account's",
-)
 def test_a_signed_in_reporters_contact_email_without_consent_is_not_used(
     official, make_user, django_capture_on_commit_callbacks
 ):
