@@ -23,7 +23,6 @@ urlpatterns = [
     path("", include("ruam.search.urls")),
     path("", include("ruam.insights.urls")),
     path("", include("ruam.issues.urls")),
-    path("", include("ruam.meetings.document_urls")),
     path("", include("ruam.meetings.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,7 @@
-"""Meeting documents: the invitation (หนังสือเชิญประชุม) and the minutes (รายงานการประชุม), as PDF
-and as printable pages, both from the same templates (``meetings/print/``).
+"""What the meeting documents say: the invitation (หนังสือเชิญประชุม) and the minutes
+(รายงานการประชุม), rendered from the same templates (``meetings/print/``) as a printable page
+and as PDF; the pages are ``meetings.views`` (who may see them: ``meetings.rules``).
 
-Who may see them: both are public documents of a public body, except that the minutes of a meeting
-that has not been held are a draft, shown only to the people who manage the body's meetings.
 People appear by name and role only, never with an email address or a telephone number.
 
 PDF: ``ruam.printing.pdf.render_pdf`` (WeasyPrint with Laksaman, the metric-compatible clone of
@@ -15,17 +14,12 @@ from __future__ import annotations
 import re
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
-from django.views.decorators.http import require_safe
 
 from ruam.bodies.models import Role
-from ruam.core.errors import Bilingual
 from ruam.meetings.models import (
     SECTION_TH,
     Action,
@@ -35,15 +29,9 @@ from ruam.meetings.models import (
     Meeting,
     Resolution,
 )
-from ruam.meetings.services import can_manage, has_quorum, quorum
-from ruam.printing.pdf import render_pdf
+from ruam.meetings.selectors import has_quorum, quorum
 from ruam.thai.dates import to_thai_numerals
 
-DRAFT_MINUTES = Bilingual(
-    "รายงานการประชุมครั้งนี้ยังเป็นร่าง เปิดดูได้เฉพาะประธาน รองประธาน และเลขานุการของคณะนี้",
-    "These minutes are still a draft: only this body's chair, vice chair and secretaries can "
-    "see them.",
-)
 KINDS = {"invitation": "meetings/print/invitation.html", "minutes": "meetings/print/minutes.html"}
 FILE_PREFIX = {"invitation": "invitation", "minutes": "minutes"}
 
@@ -55,81 +43,8 @@ CONTACT_LABEL = re.compile(
 )
 
 
-# -- views ------------------------------------------------------------------------------------
-
-
-@require_safe
-def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, pk, "invitation")
-
-
-@require_safe
-def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(request, pk, "minutes")
-
-
-@require_safe
-def invitation_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, pk, "invitation")
-
-
-@require_safe
-def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, pk, "minutes")
-
-
-def _meeting(pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("body", "chair"), pk=pk)
-
-
 def is_draft(meeting: Meeting, kind: str) -> bool:
     return kind == "minutes" and meeting.status != Meeting.Status.HELD
-
-
-def may_see(user, meeting: Meeting, kind: str) -> bool:
-    return not is_draft(meeting, kind) or can_manage(user, meeting.body)
-
-
-def _forbidden() -> HttpResponse:
-    return HttpResponseForbidden(
-        format_html(
-            '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>403</title></head>'
-            '<body><p>{}</p><p lang="en">{}</p></body></html>',
-            DRAFT_MINUTES.th,
-            DRAFT_MINUTES.en,
-        )
-    )
-
-
-def _wants_thai_digits(request: HttpRequest) -> bool:
-    return request.GET.get("digits") == "thai"
-
-
-def _private_if_draft(response: HttpResponse, meeting: Meeting, kind: str) -> HttpResponse:
-    if is_draft(meeting, kind):
-        patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    meeting = _meeting(pk)
-    if not may_see(request.user, meeting, kind):
-        return _forbidden()
-    html = render_document(meeting, kind, thai_numerals=_wants_thai_digits(request), for_pdf=True)
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    name = f"{FILE_PREFIX[kind]}-{meeting.body.code}-{meeting.number}-{meeting.year}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return _private_if_draft(response, meeting, kind)
-
-
-def _page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    meeting = _meeting(pk)
-    if not may_see(request.user, meeting, kind):
-        return _forbidden()
-    html = render_document(
-        meeting, kind, thai_numerals=_wants_thai_digits(request), for_pdf=False, request=request
-    )
-    return _private_if_draft(HttpResponse(html), meeting, kind)
 
 
 # -- what the documents say -------------------------------------------------------------------
@@ -252,7 +167,7 @@ def render_document(
     """The document as HTML, always in Thai (Buddhist-Era dates), optionally in Thai numerals."""
     context = document_context(meeting, kind) | {"for_pdf": for_pdf, "thai_digits": thai_numerals}
     if not for_pdf:
-        context["pdf_url"] = reverse(f"meeting_documents:{kind}_pdf", args=[meeting.pk])
+        context["pdf_url"] = reverse(f"meetings:{kind}_pdf", args=[meeting.pk])
         try:
             context["back_url"] = meeting.get_absolute_url()
         except NoReverseMatch:  # the meetings pages are not installed

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ruam.bodies.models import Body, Membership, Role
 from ruam.core.errors import Bilingual as B
 from ruam.core.errors import InvalidInput
-from ruam.core.permissions import allowed, require
+from ruam.core.permissions import require
 from ruam.core.timeline import Lifecycle
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue, IssueEvent
@@ -85,11 +85,6 @@ ACTION = Lifecycle(
     },
     refresh=("status", "progress", "done_at"),
 )
-
-
-def can_manage(actor, body: Body) -> bool:
-    """Whether the actor manages the body's meetings (for the document views)."""
-    return allowed(actor, "meetings.manage_meetings", body)
 
 
 def _require_officer(actor, body: Body) -> None:

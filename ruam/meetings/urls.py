@@ -15,4 +15,8 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:item_pk>/", views.record_item, name="record_item"),
     path("meetings/<int:pk>/hold/", views.hold, name="hold"),
     path("actions/<int:pk>/", views.action_detail, name="action"),
+    path("meetings/<int:pk>/invitation.pdf", views.invitation_pdf, name="invitation_pdf"),
+    path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/invitation/", views.invitation_page, name="invitation_page"),
+    path("meetings/<int:pk>/minutes/", views.minutes_page, name="minutes_page"),
 ]

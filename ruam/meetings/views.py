@@ -7,25 +7,29 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
+from ruam.core.errors import Bilingual
 from ruam.core.permissions import allowed
 from ruam.core.web import attempt, both
 from ruam.geo.models import District
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue
 from ruam.issues.statuses import IssueStatus
-from ruam.meetings import services
+from ruam.meetings import documents, services
 from ruam.meetings.models import Action, ActionEvent, AgendaItem, Attendance, Meeting, Section
 from ruam.meetings.selectors import agenda_suggestions, quorum
+from ruam.printing.pdf import render_pdf
 from ruam.reports.models import Report
 
 CLOSED_ISSUES = [IssueStatus.VERIFIED, IssueStatus.DECLINED, IssueStatus.DONE]
@@ -338,3 +342,62 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": dt.date.today(),
         },
     )
+
+
+# -- the documents: invitation and minutes, as printable pages and as PDF ---------------------
+
+DRAFT_MINUTES = Bilingual(
+    "รายงานการประชุมครั้งนี้ยังเป็นร่าง เปิดดูได้เฉพาะประธาน รองประธาน และเลขานุการของคณะนี้",
+    "These minutes are still a draft: only this body's chair, vice chair and secretaries can "
+    "see them.",
+)
+
+
+@require_safe
+def invitation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, "invitation", pdf=True)
+
+
+@require_safe
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, "minutes", pdf=True)
+
+
+@require_safe
+def invitation_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, "invitation", pdf=False)
+
+
+@require_safe
+def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document(request, pk, "minutes", pdf=False)
+
+
+def _document(request: HttpRequest, pk: int, kind: str, *, pdf: bool) -> HttpResponse:
+    """An invitation is public; minutes are a draft, for the body's officers, until the
+    meeting is recorded as held. Neither is kept by shared caches while a draft."""
+    meeting = get_object_or_404(Meeting.objects.select_related("body", "chair"), pk=pk)
+    if kind == "minutes" and not allowed(request.user, "meetings.view_minutes", meeting):
+        return HttpResponseForbidden(
+            format_html(
+                '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>403</title>'
+                '</head><body><p>{}</p><p lang="en">{}</p></body></html>',
+                DRAFT_MINUTES.th,
+                DRAFT_MINUTES.en,
+            )
+        )
+    thai_numerals = request.GET.get("digits") == "thai"
+    if pdf:
+        html = documents.render_document(meeting, kind, thai_numerals=thai_numerals, for_pdf=True)
+        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        name = f"{kind}-{meeting.body.code}-{meeting.number}-{meeting.year}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+    else:
+        response = HttpResponse(
+            documents.render_document(
+                meeting, kind, thai_numerals=thai_numerals, for_pdf=False, request=request
+            )
+        )
+    if documents.is_draft(meeting, kind):
+        patch_cache_control(response, private=True, no_store=True)
+    return response

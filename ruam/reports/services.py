@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,10 +24,9 @@ from ruam.core.rows import insert_together
 from ruam.core.timeline import Lifecycle
 from ruam.framework import lookups
 from ruam.framework.models import Category
-from ruam.geo.locate import locate
-from ruam.geo.models import District, Subdistrict
 from ruam.reports import messages as M
 from ruam.reports import selectors, tasks
+from ruam.reports import validation as check
 from ruam.reports.models import (
     DuplicateSuggestion,
     IdempotencyKey,
@@ -43,7 +38,7 @@ from ruam.reports.models import (
     hash_key,
     new_reporter_key,
 )
-from ruam.reports.photos import PhotoError, ProcessedPhoto, process_photo
+from ruam.reports.photos import ProcessedPhoto
 from ruam.reports.rules import Presented
 from ruam.reports.statuses import (
     NEEDS_AFTER_PHOTO,
@@ -53,106 +48,6 @@ from ruam.reports.statuses import (
     allowed_for_reporter,
     allowed_for_staff,
 )
-
-MAX_DESCRIPTION = 4000
-MAX_PHOTOS = 5
-CONSENT_VERSION = "2026-11"
-PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
-
-
-@dataclass(frozen=True)
-class Place:
-    lat: float | None
-    lon: float | None
-    district: District
-    subdistrict: Subdistrict | None
-
-
-# -- validation (nothing is written until everything is valid) ---------------------------------
-
-
-def _place(
-    errors: dict[str, Bilingual],
-    lat: float | str | None,
-    lon: float | str | None,
-    district_code: str | None,
-    address: str,
-) -> Place | None:
-    have_coords = lat not in (None, "") or lon not in (None, "")
-    if have_coords:
-        try:
-            lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            errors["lat"] = M.COORDINATES_INVALID
-            return None
-        if not (math.isfinite(lat_f) and math.isfinite(lon_f)) or not (
-            -90 <= lat_f <= 90 and -180 <= lon_f <= 180
-        ):
-            errors["lat"] = M.COORDINATES_INVALID
-            return None
-        found = locate(lat_f, lon_f)
-        if not found.in_bangkok:
-            errors["lat"] = M.OUTSIDE_BANGKOK
-            return None
-        district = lookups.district(found.district_code)
-        sub = lookups.subdistrict(found.subdistrict_code) if found.subdistrict_code else None
-        return Place(lat_f, lon_f, district, sub)
-    if district_code:
-        district = lookups.district(str(district_code))
-        if district is None:
-            errors["district"] = M.DISTRICT_UNKNOWN
-            return None
-        if not address.strip():
-            errors["address"] = M.ADDRESS_REQUIRED
-            return None
-        return Place(None, None, district, None)
-    errors["location"] = M.LOCATION_REQUIRED
-    return None
-
-
-def _categories(errors: dict[str, Bilingual], given: Iterable[str | int]) -> list[Category]:
-    found: list[Category] = []
-    for item in given:
-        if item in (None, ""):
-            continue
-        category = lookups.category(str(item).strip())
-        if category is None:
-            errors["categories"] = M.CATEGORY_UNKNOWN
-            return []
-        if category not in found:
-            found.append(category)
-    return found
-
-
-def _photos(errors: dict[str, Bilingual], photos: Sequence[bytes]) -> list[ProcessedPhoto]:
-    if len(photos) > MAX_PHOTOS:
-        errors["photos"] = M.TOO_MANY_PHOTOS
-        return []
-    processed = []
-    for data in photos:
-        try:
-            processed.append(process_photo(data))
-        except PhotoError as exc:
-            errors["photos"] = Bilingual(exc.message_th, exc.message_en)
-            return []
-    return processed
-
-
-def _contact(
-    errors: dict[str, Bilingual], name: str, email: str, phone: str, consent: bool
-) -> None:
-    if len(name) > 150:
-        errors["contact_name"] = M.NAME_TOO_LONG
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["contact_email"] = M.EMAIL_INVALID
-    if phone and not PHONE.match(phone):
-        errors["contact_phone"] = M.PHONE_INVALID
-    if (name or email or phone) and not consent:
-        errors["consent"] = M.CONSENT_REQUIRED
-
 
 # -- intake --------------------------------------------------------------------------------
 
@@ -204,14 +99,14 @@ def submit_report(
     errors: dict[str, Bilingual] = {}
     if not description:
         errors["description"] = M.DESCRIPTION_REQUIRED
-    elif len(description) > MAX_DESCRIPTION:
+    elif len(description) > check.MAX_DESCRIPTION:
         errors["description"] = M.DESCRIPTION_TOO_LONG
     if len(address) > 300:
         errors["address"] = M.ADDRESS_TOO_LONG
-    place = _place(errors, lat, lon, district_code, address)
-    chosen = _categories(errors, categories)
-    _contact(errors, contact_name, contact_email, contact_phone, consent)
-    processed = _photos(errors, photos)
+    place = check.place(errors, lat, lon, district_code, address)
+    chosen = check.categories(errors, categories)
+    check.contact(errors, contact_name, contact_email, contact_phone, consent)
+    processed = check.photos(errors, photos)
     if errors:
         raise InvalidInput(errors)
     assert place is not None
@@ -253,7 +148,7 @@ def _create(
     *,
     description: str,
     channel: str,
-    place: Place,
+    place: check.Place,
     address: str,
     categories: list[Category],
     reporter,
@@ -282,7 +177,7 @@ def _create(
         contact_email=contact[1],
         contact_phone=contact[2],
         consent_at=now if consent else None,
-        consent_version=CONSENT_VERSION if consent else "",
+        consent_version=check.CONSENT_VERSION if consent else "",
         reporter_key_hash=reporter_key_hash,
         responsible_id=where.responsible_id,
         department_id=where.department_id,
@@ -389,7 +284,7 @@ def change_status(
         errors["status"] = M.MOVE_NOT_ALLOWED
     if to in NEEDS_REASON and not note:
         errors["note"] = M.REASON_REQUIRED
-    if len(note) > MAX_DESCRIPTION:
+    if len(note) > check.MAX_DESCRIPTION:
         errors["note"] = M.DESCRIPTION_TOO_LONG
     if to in {Status.FORWARDED, Status.INVITED}:
         if target_body is None:
@@ -405,7 +300,7 @@ def change_status(
             errors["duplicate_of"] = M.DUPLICATE_TARGET_REQUIRED
         elif duplicate_of.pk == report.pk:
             errors["duplicate_of"] = M.DUPLICATE_TARGET_INVALID
-    processed = _photos(errors, photos)
+    processed = check.photos(errors, photos)
     if to in NEEDS_AFTER_PHOTO and not processed and "photos" not in errors:
         errors["photos"] = M.AFTER_PHOTO_REQUIRED
     if errors:

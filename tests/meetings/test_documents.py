@@ -131,7 +131,7 @@ def held(people) -> Meeting:
 
 
 def url(name: str, meeting: Meeting) -> str:
-    return reverse(f"meeting_documents:{name}", args=[meeting.pk])
+    return reverse(f"meetings:{name}", args=[meeting.pk])
 
 
 def test_the_minutes_pdf_reads_back_as_written(client, held, tmp_path):
@@ -262,7 +262,7 @@ def test_the_printable_pages(client, held):
     for response in [page, invitation]:
         for email in EMAILS:
             assert email not in response.content.decode()
-    assert client.get(reverse("meeting_documents:minutes_page", args=[999999])).status_code == 404
+    assert client.get(reverse("meetings:minutes_page", args=[999999])).status_code == 404
 
 
 def test_contact_data_is_taken_out_of_names():
