@@ -154,20 +154,10 @@ def link_reports(issue: Issue, *, actor, reports: Iterable[Report]) -> int:
 
 
 @transaction.atomic
-def change_status(
-    issue: Issue,
-    *,
-    actor,
-    to: str,
-    note: str = "",
-    meeting_id: int | None = None,
-    escalate_to: Body | None = None,
-) -> IssueEvent:
-    """A committee member moves the issue along its lifecycle."""
+def change_status(issue: Issue, *, actor, **move_args) -> IssueEvent:
+    """A committee member moves the issue along its lifecycle (the arguments of ``move``)."""
     _require_member(actor, issue)
-    return move(
-        issue, actor=actor, to=to, note=note, meeting_id=meeting_id, escalate_to=escalate_to
-    )
+    return move(issue, actor=actor, **move_args)
 
 
 def move(

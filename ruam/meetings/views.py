@@ -181,6 +181,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if manage:
         context.update(
+            history=meeting.events.select_related("actor", "item").order_by("-created", "-pk"),
             attendance_choices=Attendance.Status.choices,
             departments=Body.objects.filter(kind=Body.Kind.DEPARTMENT).order_by("name_th"),
         )

@@ -85,12 +85,8 @@ def submit_report(
     A failed submission writes nothing. With an idempotency key, the same submission sent
     again returns the first report instead of making another.
     """
-    if idempotency_key:
-        existing = IdempotencyKey.objects.filter(
-            scope=idempotency_scope, key=idempotency_key
-        ).first()
-        if existing is not None:
-            return Submitted(existing.report, None, created=False)
+    if idempotency_key and (seen := _seen_before(idempotency_scope, idempotency_key)):
+        return seen
 
     description = (description or "").strip()
     address = (address or "").strip()
@@ -134,14 +130,16 @@ def submit_report(
             stored = _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
     except IntegrityError:
         # Two identical submissions raced; the other one won. Answer with its report.
-        if idempotency_key:
-            existing = IdempotencyKey.objects.filter(
-                scope=idempotency_scope, key=idempotency_key
-            ).first()
-            if existing is not None:
-                return Submitted(existing.report, None, created=False)
+        if idempotency_key and (seen := _seen_before(idempotency_scope, idempotency_key)):
+            return seen
         raise
     return Submitted(report, key, created=True, categories=chosen, photos=stored)
+
+
+def _seen_before(scope: str, key: str) -> Submitted | None:
+    """The report an earlier submission with this idempotency key made, if any."""
+    existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("report").first()
+    return Submitted(existing.report, None, created=False) if existing else None
 
 
 def _create(
