@@ -136,6 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "ruam.accounts.lockout.LockoutBackend",  # first: refuses a locked sign-in on every path
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -251,6 +252,13 @@ RUAM_RATELIMITS = {
     "report_web": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_WEB", "20")), 3600),
     "report_api": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_API", "100000")), 60),
     "support": (int(os.environ.get("RUAM_RATELIMIT_SUPPORT", "60")), 3600),
-    "signin": (int(os.environ.get("RUAM_RATELIMIT_SIGNIN", "10")), 600),
+    # Failed sign-ins (accounts.lockout): an account from one address; an account from
+    # anywhere; one address over all accounts (high: an office shares one address).
+    "signin_account_address": (
+        int(os.environ.get("RUAM_SIGNIN_FAILURES_ACCOUNT_ADDRESS", "5")),
+        900,
+    ),
+    "signin_account": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ACCOUNT", "20")), 3600),
+    "signin_address": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ADDRESS", "100")), 3600),
 }
 RUAM_BEHIND_PROXY = env_bool("RUAM_BEHIND_PROXY", False)

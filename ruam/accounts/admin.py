@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from ruam.accounts.forms import AdminSignInForm
 from ruam.accounts.models import ApiKey, User
+
+# The admin's sign-in counts and refuses failed attempts like every other (accounts.lockout).
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

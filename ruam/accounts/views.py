@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 
-from ruam.core.errors import Bilingual
-from ruam.core.ratelimit import allow, client_address
-
-TOO_MANY_SIGNINS = Bilingual(
-    "ลงชื่อเข้าใช้ผิดหลายครั้งเกินไป โปรดรอสักครู่", "Too many sign-in attempts: please wait a while."
-)
-
-
-class SignUpForm(UserCreationForm):
-    email = forms.EmailField(label=_("Email"), required=False)
-
-    class Meta(UserCreationForm.Meta):
-        model = get_user_model()
-        fields = ("username", "email")
+from ruam.accounts.forms import SignInForm, SignUpForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = SignInForm
 
-    def post(self, request, *args, **kwargs):
-        if not allow("signin", client_address(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, f"{TOO_MANY_SIGNINS.th} — {TOO_MANY_SIGNINS.en}")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        # A locked account (accounts.lockout) is told so, with 429 like any other limit.
+        status = 429 if form.has_error("__all__", "locked") else 200
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
 
 def signup(request: HttpRequest) -> HttpResponse:

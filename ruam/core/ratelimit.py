@@ -59,8 +59,7 @@ _lock = threading.Lock()
 
 def allow(scope: str, ident: str) -> bool:
     """Count one more request of this scope from this client; False once over the limit."""
-    limit, window = settings.RUAM_RATELIMITS[scope]
-    key = f"{scope}:{ident}:{int(time.time() // window)}"[:200]
+    key, limit, window = _key(scope, ident)
     lease = (key, limit)
     with _lock:
         left = _leases.get(lease, 0)
@@ -78,6 +77,24 @@ def allow(scope: str, ident: str) -> bool:
                 _leases.clear()
             _leases[lease] = _leases.get(lease, 0) + granted - 1
     return True
+
+
+def _key(scope: str, ident: str) -> tuple[str, int, int]:
+    limit, window = settings.RUAM_RATELIMITS[scope]
+    return f"{scope}:{ident}:{int(time.time() // window)}"[:200], limit, window
+
+
+def record(scope: str, ident: str) -> int:
+    """Count one event (a failed sign-in, say) without asking whether it is allowed."""
+    key, _, window = _key(scope, ident)
+    return _count(key, 1, window)
+
+
+def reached(scope: str, ident: str) -> bool:
+    """Whether the events counted in this window have reached the scope's limit."""
+    key, limit, _ = _key(scope, ident)
+    counted = RateCounter.objects.filter(key=key).values_list("count", flat=True).first()
+    return (counted or 0) >= limit
 
 
 def forget_leases() -> None:
