@@ -9,14 +9,14 @@ worker), each with its own limit and window (``RUAM_RATELIMITS``):
 * an address over all accounts (100 in an hour): one address trying many accounts stops; the
   limit is far above what an office's own typing errors reach.
 
-``LockoutBackend`` comes first in ``AUTHENTICATION_BACKENDS``, so every ``authenticate()`` —
-the sign-in page, the admin's, any other — is refused while a count is at its limit, even with
-the right password. The forms say why, in Thai and English.
+``LockoutBackend`` is Django's ``ModelBackend`` that first looks at the counts, so every
+``authenticate()`` — the sign-in page, the admin's, any other — is refused while a count is at
+its limit, even with the right password. The forms say why, in Thai and English.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
@@ -47,13 +47,14 @@ def locked(request: HttpRequest | None, username: str) -> bool:
     return any(reached(scope, ident) for scope, ident in _counts(request, username))
 
 
-class LockoutBackend(BaseBackend):
-    """Refuses, before any password is checked, a sign-in whose counts are at their limit."""
+class LockoutBackend(ModelBackend):
+    """Django's username-and-password sign-in, refused before any password is checked while
+    the sign-in's counts are at their limit."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if locked(request, username or kwargs.get("email", "")):
             raise PermissionDenied(TOO_MANY_SIGNINS.en)
-        return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 @receiver(user_login_failed, dispatch_uid="ruam-lockout")

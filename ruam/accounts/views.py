@@ -24,7 +24,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="ruam.accounts.lockout.LockoutBackend")
         return redirect("reports:mine")
     return render(
         request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200
