@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ruam.core.context_processors.site",
+                "ruam.site.context_processors.navigation",
             ],
             "builtins": ["ruam.site.templatetags.thai"],
         },

@@ -38,7 +38,7 @@ def district_issues(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "statuses": IssueStatus.choices,
             "status": status,
-            "can_create": request.user.is_authenticated,
+            "can_create": allowed(request.user, "issues.propose_issue", district),
         },
     )
 
