@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ruam.reports",
     "ruam.issues",
     "ruam.meetings",
+    "ruam.programmes",
     "ruam.search",
     "ruam.insights",
     "ruam.integrations.traffy",

@@ -42,6 +42,9 @@ class Body(BilingualNameMixin, TimeStampedModel):
         DIVISION = "division", _("division")
         DEPARTMENT = "department", _("central department")
         CITY = "city", _("city administration")
+        # A company, a volunteer group (อาสาจักรยาน …) or a community that works with a
+        # district: it may own actions and record programme figures.
+        PARTNER = "partner", _("partner (outside government)")
 
     code = models.SlugField(_("code"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -89,6 +92,11 @@ class Body(BilingualNameMixin, TimeStampedModel):
         verbose_name=_("division type"),
     )
     is_demo = models.BooleanField(_("demo"), default=False)
+    # A partner's contact person: personal data (PDPA), for staff only, never on public pages,
+    # exports or API answers.
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
 
     class Meta:
         ordering = ["kind", "district_id", "code"]

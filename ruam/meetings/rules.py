@@ -64,17 +64,24 @@ def issue_is_before_the_body(user: Any, tabled: Tabled) -> bool:
 
 @rules.predicate
 def owner_is_within_reach(user: Any, tabled: Tabled) -> bool:
-    """An action goes to a body of the meeting's district (its office, a division), to a
-    district office of its group (for a district-group committee), or to a central
-    department."""
+    """An action goes to a body of the meeting's district (its office, a division, a working
+    group of its committee, a partner working there), to a district office of its group (for a
+    district-group committee), to a central department, or to a city-wide partner."""
     body, owner = tabled.meeting.body, tabled.thing
     if owner.kind == Body.Kind.DEPARTMENT:
         return True
+    if owner.kind == Body.Kind.PARTNER and owner.district_id is None:
+        return True
     district = body.district_id or (body.parent.district_id if body.parent_id else None)
     if district:
+        if owner.kind == Body.Kind.WORKING_GROUP:
+            return owner.district_id == district or (
+                owner.parent_id is not None and owner.parent.district_id == district
+            )
         return owner.district_id == district and owner.kind in {
             Body.Kind.DISTRICT_OFFICE,
             Body.Kind.DIVISION,
+            Body.Kind.PARTNER,
         }
     return (
         body.kind == Body.Kind.GROUP_MEETING

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +34,8 @@ from ruam.printing.pdf import render_pdf
 from ruam.reports.models import Report
 
 CLOSED_ISSUES = [IssueStatus.VERIFIED, IssueStatus.DECLINED, IssueStatus.DONE]
+# The suffixes of the action rows a resolution's form offers (several owners per resolution).
+ACTION_ROWS = ("", "_2", "_3")
 
 
 def _committee(code: str) -> tuple[District, Body]:
@@ -156,6 +159,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitations": meeting.invitations.all(),
         "quorum": quorum(meeting),
         "manage": manage,
+        "action_rows": ACTION_ROWS,
     }
     if manage and district:
         context.update(
@@ -163,8 +167,18 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             open_issues=Issue.objects.filter(district_id=district)
             .exclude(status__in=CLOSED_ISSUES)
             .order_by("-support_count"),
-            owners=Body.objects.filter(district_id=district, kind=Body.Kind.DIVISION).order_by(
-                "division_type__order"
+            owners=list(
+                Body.objects.filter(district_id=district, kind=Body.Kind.DIVISION).order_by(
+                    "division_type__order"
+                )
+            )
+            + list(
+                Body.objects.filter(
+                    Q(kind=Body.Kind.WORKING_GROUP, parent__district_id=district)
+                    | Q(kind=Body.Kind.PARTNER, district_id=district)
+                    | Q(kind=Body.Kind.PARTNER, district__isnull=True)
+                    | Q(kind=Body.Kind.DEPARTMENT)
+                ).order_by("kind", "name_th")
             ),
         )
     elif manage and meeting.body.group_id:
@@ -291,17 +305,19 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         services.record_minutes(item, actor=request.user, minutes=request.POST.get("minutes", ""))
         text = request.POST.get("resolution", "").strip()
         if text:
-            actions = []
-            if request.POST.get("action_title"):
-                actions.append(
-                    {
-                        "title": request.POST["action_title"],
-                        "owner": Body.objects.filter(
-                            pk=request.POST.get("action_owner") or 0
-                        ).first(),
-                        "due": parse_date(request.POST.get("action_due", "") or ""),
-                    }
-                )
+            # One resolution may assign several actions, each to its own owner: the form's
+            # rows are action_title, action_title_2, action_title_3 …
+            actions = [
+                {
+                    "title": request.POST[f"action_title{suffix}"],
+                    "owner": Body.objects.filter(
+                        pk=request.POST.get(f"action_owner{suffix}") or 0
+                    ).first(),
+                    "due": parse_date(request.POST.get(f"action_due{suffix}", "") or ""),
+                }
+                for suffix in ACTION_ROWS
+                if request.POST.get(f"action_title{suffix}", "").strip()
+            ]
             services.resolve(item, actor=request.user, text=text, actions=actions)
 
     if attempt(request, act):

@@ -10,6 +10,7 @@ from django.db import transaction
 from ruam.bodies.services import load_bodies
 from ruam.framework.services import load_framework
 from ruam.geo.services import load_places
+from ruam.programmes.reference import load_programmes
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "data"
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             results.update(load_places(data_dir))
             results.update(load_bodies())
             results.update(load_framework(data_dir))
+            results.update(load_programmes(data_dir))
         if verbosity:
             for name, result in results.items():
                 self.stdout.write(f"{name:>15}: {result}")
