@@ -9,6 +9,7 @@ from ruam.core.api_errors import install_error_handlers
 from ruam.geo.api import router as geo_router
 from ruam.issues.api import router as issues_router
 from ruam.meetings.api import router as meetings_router
+from ruam.programmes.api import router as programmes_router
 from ruam.reports.api import router as reports_router
 from ruam.search.api import router as search_router
 
@@ -38,3 +39,4 @@ api.add_router("/", reports_router)
 api.add_router("/", search_router)
 api.add_router("/", issues_router)
 api.add_router("/", meetings_router)
+api.add_router("/", programmes_router)

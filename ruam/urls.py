@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("ruam.insights.urls")),
     path("", include("ruam.issues.urls")),
     path("", include("ruam.meetings.urls")),
+    path("", include("ruam.programmes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

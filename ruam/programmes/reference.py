@@ -219,11 +219,17 @@ def _load_programmes(path: Path, issues: dict[str, PlanItem]) -> SyncResult:
     for row in rows:
         programme = programmes[row["programme_code"]]
         okr = OKR.search(row["name_th"])
-        links = []
-        if okr:
-            links += [goals.get(".".join(okr.groups())), issues.get(f"{okr[1]}.{okr[2]}")]
+        # Linked to its policy goal where it has one (the goal sits under its development
+        # issue: linking both would count the programme twice), else to the issue itself.
+        goal = goals.get(".".join(okr.groups())) if okr else None
+        links = [goal] if goal else [issues.get(f"{okr[1]}.{okr[2]}") if okr else None]
         links.append(issues.get(ISSUE_OF.get(programme.code, "")))
         programme.plan_items.add(*[item for item in links if item is not None])
+        if goal is not None:
+            # The goal's indicator follows the programme: its figures are the programme's.
+            PlanIndicator.objects.filter(plan_item=goal, programme__isnull=True).update(
+                programme=programme
+            )
         achieved, day = _decimal(row["achieved"]), _date(row["achieved_date"])
         if achieved is not None and day is not None:
             _published(programme, None, day, achieved, row["source_url"], row["note"])
