@@ -35,7 +35,16 @@ pytestmark = pytest.mark.django_db
 TARGET = "1046"  # every target is in คลองสามวา
 DISTRICT = {"own": "1046", "other": "1001"}
 GROUP = {"1046": "4", "1001": "1"}
-APPS = ("reports.", "issues.", "meetings.", "insights.", "bodies.", "geo.", "framework.")
+APPS = (
+    "reports.",
+    "issues.",
+    "meetings.",
+    "insights.",
+    "bodies.",
+    "geo.",
+    "framework.",
+    "programmes.",
+)
 
 # role: the seats it holds, by body code ({d}: the district, {g}: its group); None = anonymous.
 ROLES: dict[str, list[tuple[str, str]] | None] = {
@@ -290,6 +299,67 @@ def view_hotspots(client, person, world) -> bool:
     return _shown(client.get(f"/districts/{TARGET}/hotspots/"))
 
 
+# Programmes: flood-risk points, owned by the drainage department (the department_official's).
+PROGRAMME = "flood_risk_points"
+
+
+def _programme():
+    from ruam.programmes.models import Programme
+
+    return Programme.objects.get(code=PROGRAMME)
+
+
+def _figure(world):
+    """A figure recorded in the target district by one of its division officials."""
+
+    def make():
+        from ruam.programmes import services as programmes
+
+        official = world.author.__class__.objects.create_user("works-recorder", password="pw-1!x")
+        appoint(
+            person=official,
+            body=Body.objects.get(code=f"division-{TARGET}-works"),
+            role=Role.OFFICIAL,
+            start=dt.date(2024, 1, 1),
+        )
+        return programmes.record_measurement(
+            actor=official,
+            programme=_programme(),
+            district_code=TARGET,
+            date=timezone.localdate() - dt.timedelta(days=2),
+            value="1",
+            note="ลอกท่อจุดเสี่ยงหน้าตลาด",
+        )
+
+    return world._once("figure", make)
+
+
+def record_measurement(client, person, world) -> bool:
+    day = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    data = {"form": "measurement", "date": day, "value": "2", "note": "แก้จุดเสี่ยงซอยวัด"}
+    _posted(client.post(f"/programmes/{PROGRAMME}/districts/{TARGET}/", data))
+    return _programme().measurements.filter(district_id=TARGET, note="แก้จุดเสี่ยงซอยวัด").exists()
+
+
+def verify_measurement(client, person, world) -> bool:
+    figure = _figure(world)
+    _posted(client.post(f"/measurements/{figure.pk}/verify/"))
+    figure.refresh_from_db()
+    return figure.status == "verified"
+
+
+def manage_targets(client, person, world) -> bool:
+    data = {"form": "target", "year": "2027", "target": "12", "note": ""}
+    _posted(client.post(f"/programmes/{PROGRAMME}/districts/{TARGET}/", data))
+    return _programme().targets.filter(district_id=TARGET, year=2027).exists()
+
+
+def add_programme(client, person, world) -> bool:
+    data = {"name_th": "ตลาดนัดชุมชนริมคลอง", "unit_th": "ครั้ง", "direction": "more"}
+    _posted(client.post(f"/districts/{TARGET}/programmes/", data))
+    return _programme().__class__.objects.filter(district_id=TARGET).exists()
+
+
 MATRIX: dict[str, Row] = {
     "reports.handle_report": Row(handle_report, {"division_official", "district_director",
                                                  "other_division_official"}, set()),
@@ -313,6 +383,13 @@ MATRIX: dict[str, Row] = {
     "meetings.view_minutes": Row(view_minutes, OFFICERS, set()),
     "insights.view_hotspots": Row(view_hotspots, COMMITTEE | OFFICE | {"group_committee_member",
                                   "city_staff"}, {"city_staff"}),
+    "programmes.record_measurement": Row(record_measurement, OFFICE | {"department_official"},
+                                         {"department_official"}),
+    "programmes.verify_measurement": Row(verify_measurement, {"committee_secretary",
+                                         "department_official"}, {"department_official"}),
+    "programmes.manage_targets": Row(manage_targets, {"city_staff", "department_official"},
+                                     {"city_staff", "department_official"}),
+    "programmes.add_programme": Row(add_programme, OFFICERS, set()),
 }  # fmt: skip
 
 
@@ -346,7 +423,7 @@ def snapshot() -> dict[str, list]:
     """Every row of the tables people change (reference data aside)."""
     from django.apps import apps
 
-    labels = ["reports", "issues", "meetings", "search", "django_tasks_database"]
+    labels = ["reports", "issues", "meetings", "search", "programmes", "django_tasks_database"]
     return {
         model._meta.label: sorted(map(repr, model.objects.values_list()))
         for label in labels
@@ -395,6 +472,7 @@ def _prepare(rule: str, world: World) -> None:
         "meetings.assign_action": world.item,
         "meetings.update_action": world.action,
         "meetings.view_minutes": world.meeting,
+        "programmes.verify_measurement": lambda: _figure(world),
     }
     if rule in needs:
         needs[rule]()

@@ -72,7 +72,9 @@ def _value(programme: Programme, reports) -> Decimal | None:
             for span in reports.annotate(span=F("status_changed") - F("created")).values_list(
                 "span", flat=True
             )
-            if span is not None
+            # An imported ticket's last move is not known (its time is its report's): only
+            # reports whose fix Ruam saw count.
+            if span is not None and span.total_seconds() > 0
         ]
         return Decimal(f"{statistics.median(spans):.2f}") if spans else None
     return Decimal(reports.count())

@@ -206,6 +206,9 @@ def load_demo(password: str | None = None) -> DemoResult:
         if District.objects.filter(code=code, group_id="4").exists():
             appoint(person=chair, body=eastern, role=Role.MEMBER, start=start, end=end)
     load_demo_reports()
+    from ruam.programmes.demo import load_programme_demo
+
+    load_programme_demo()
     return DemoResult(password_file=path, usernames=people.usernames)
 
 
