@@ -57,14 +57,21 @@ def latest_measurements(programme: Programme, district: str | None = None, limit
 
 
 def district_progress(district_code: str) -> list[tuple[Programme, Progress]]:
-    """The programmes a district takes part in (a target or a figure), city ones first,
-    then its own."""
-    rows = (
-        Progress.objects.filter(district_id=district_code)
-        .select_related("programme", "programme__area")
-        .order_by("programme__district_id", "programme__area__number", "programme__code")
+    """The programmes a district takes part in (a target or a figure): those with figures
+    first, the city's before its own, then by area."""
+    rows = Progress.objects.filter(district_id=district_code).select_related(
+        "programme", "programme__area"
     )
-    return [(row.programme, row) for row in rows]
+    found = [(row.programme, row) for row in rows]
+    found.sort(
+        key=lambda pair: (
+            pair[1].achieved is None,
+            pair[0].district_id is not None,
+            pair[0].area.number if pair[0].area_id else 99,
+            pair[0].code,
+        )
+    )
+    return found
 
 
 def own_programmes(district_code: str) -> list[tuple[Programme, Progress | None]]:

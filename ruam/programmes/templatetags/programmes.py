@@ -25,12 +25,12 @@ def figure(value) -> str:
 
 @register.filter
 def percent(value) -> str:
-    return "—" if value is None else f"{round(float(value) * 100)}%"
+    return "—" if value in (None, "") else f"{round(float(value) * 100)}%"
 
 
 @register.filter
 def width(value) -> int:
-    return 0 if value is None else max(0, min(100, round(float(value) * 100)))
+    return 0 if value in (None, "") else max(0, min(100, round(float(value) * 100)))
 
 
 @register.inclusion_tag("programmes/_district_section.html", takes_context=True)
