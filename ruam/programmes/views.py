@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -94,7 +95,8 @@ def programme_in_district(request: HttpRequest, code: str, district: str) -> Htt
         request.user, "programmes.record_measurement", Place(programme, place.code)
     )
     can_target = allowed(request.user, "programmes.manage_targets", Place(programme, place.code))
-    form, target_form = MeasurementForm(), TargetForm()
+    form = MeasurementForm(initial={"date": timezone.localdate()})
+    target_form = TargetForm()
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
