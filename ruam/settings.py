@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ruam.insights",
     "ruam.integrations.traffy",
     "ruam.site",
+    "ruam.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -228,6 +229,8 @@ TASKS = {
 RUAM_NOTIFICATION_CHANNELS = env_list("RUAM_NOTIFICATION_CHANNELS", "ruam.core.notify.EmailChannel")
 # The model of the bodies people act for (committees, offices…), as timeline events name them.
 RUAM_BODY_MODEL = "bodies.Body"
+# Contact details of closed reports are erased this many days after closing (0: kept).
+RUAM_CONTACT_RETENTION_DAYS = int(os.environ.get("RUAM_CONTACT_RETENTION_DAYS", "365"))
 RUAM_SITE_URL = os.environ.get("RUAM_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("ruam.site.urls")),
     path("", include("ruam.geo.urls")),
     path("", include("ruam.bodies.urls")),
+    path("", include("ruam.privacy.urls")),
     path("", include("ruam.reports.urls")),
     path("", include("ruam.accounts.urls")),
     path("", include("ruam.search.urls")),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from ruam.reports.models import Report, ReportEvent, ReportPhoto
+from ruam.reports import services
+from ruam.reports.models import ContactAccess, Report, ReportEvent, ReportPhoto
 
 
 class ReportEventInline(admin.TabularInline):
@@ -42,4 +43,33 @@ class ReportAdmin(admin.ModelAdmin):
     inlines = [ReportPhotoInline, ReportEventInline]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        if report is not None:
+            # The change page shows the contact fields: a view of personal data, logged.
+            services.log_contact_access(
+                report, viewer=request.user, where=ContactAccess.Where.ADMIN
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ContactAccess)
+class ContactAccessAdmin(admin.ModelAdmin):
+    """Who saw which reporter's contact details, when and where (PDPA): read only."""
+
+    list_display = ["created", "report", "viewer", "where"]
+    list_filter = ["where"]
+    search_fields = ["report__code", "viewer__username"]
+    list_select_related = ["report", "viewer"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -442,3 +442,33 @@ class DuplicateSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.display_code} ~ {self.original.display_code} ({self.score:.2f})"
+
+
+class ContactAccess(models.Model):
+    """Someone saw a reporter's contact details (PDPA): every view by staff is logged, with who,
+    when, which report and where; administrators read the log in the admin."""
+
+    class Where(models.TextChoices):
+        INBOX = "inbox", _("report's staff page")
+        ADMIN = "admin", _("administration")
+
+    report = models.ForeignKey(
+        Report, models.CASCADE, related_name="contact_accesses", verbose_name=_("report")
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("seen by"),
+    )
+    where = models.CharField(_("where"), max_length=8, choices=Where.choices)
+    created = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("view of contact details")
+        verbose_name_plural = _("views of contact details")
+
+    def __str__(self) -> str:
+        return f"{self.report.display_code} {self.viewer} {self.created:%Y-%m-%d %H:%M}"

@@ -28,6 +28,7 @@ from ruam.reports import messages as M
 from ruam.reports import selectors, tasks
 from ruam.reports import validation as check
 from ruam.reports.models import (
+    ContactAccess,
     DuplicateSuggestion,
     IdempotencyKey,
     Report,
@@ -470,6 +471,19 @@ def dismiss_duplicate(suggestion: DuplicateSuggestion, *, actor) -> ReportEvent:
 def _decide(suggestion: DuplicateSuggestion, state: str, actor) -> None:
     suggestion.state, suggestion.decided_by, suggestion.decided = state, actor, timezone.now()
     suggestion.save(update_fields=["state", "decided_by", "decided"])
+
+
+# -- personal data ------------------------------------------------------------------------
+
+
+def has_contact(report: Report) -> bool:
+    return bool(report.contact_name or report.contact_email or report.contact_phone)
+
+
+def log_contact_access(report: Report, *, viewer, where: str) -> None:
+    """A person on the staff is shown the reporter's contact details: logged (PDPA)."""
+    if has_contact(report):
+        ContactAccess.objects.create(report=report, viewer=viewer, where=where)
 
 
 # -- categories the classifier gives -------------------------------------------------------

@@ -21,7 +21,7 @@ from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
 from ruam.reports import services
 from ruam.reports.forms import BulkForm, StaffActionForm, read_files
-from ruam.reports.models import Report, normalise_code
+from ruam.reports.models import ContactAccess, Report, normalise_code
 from ruam.reports.selectors import filter_reports, handling_bodies, inbox, target_bodies
 from ruam.reports.statuses import Status, allowed_for_staff
 from ruam.reports.views import get_report
@@ -119,6 +119,7 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             except NotAllowed as exc:
                 raise PermissionDenied(both(exc.message)) from None
         status = 422
+    services.log_contact_access(report, viewer=request.user, where=ContactAccess.Where.INBOX)
     return render(
         request,
         "reports/staff_report.html",

@@ -39,7 +39,7 @@ def _remember_key(request: HttpRequest, code: str, key: str) -> None:
     request.session[SESSION_KEYS] = keys
 
 
-def _reporter_key(request: HttpRequest, report: Report) -> str | None:
+def reporter_key(request: HttpRequest, report: Report) -> str | None:
     key = request.GET.get("key") or request.POST.get("key")
     if key and report.reporter_key_matches(key):
         _remember_key(request, report.code, key)
@@ -128,7 +128,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     report = get_report(code)
     if report.code != code:
         return redirect(report)
-    key = _reporter_key(request, report)
+    key = reporter_key(request, report)
     events = report.events.select_related("actor_body", "target_body").prefetch_related("photos")
     presented = Presented(report, key)
     reporter = allowed(request.user, "reports.rate", presented)
@@ -162,7 +162,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _reporter_action(request: HttpRequest, code: str, action) -> HttpResponse:
     report = get_report(code)
-    key = _reporter_key(request, report)
+    key = reporter_key(request, report)
     attempt(request, lambda: action(report, key))
     return redirect(report)
 

@@ -3,6 +3,7 @@ privacy notice; health answers for load balancers."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -73,7 +74,11 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/privacy.html")
+    return render(
+        request,
+        "site/privacy.html",
+        {"retention_days": settings.RUAM_CONTACT_RETENTION_DAYS},
+    )
 
 
 def health(request: HttpRequest) -> JsonResponse:

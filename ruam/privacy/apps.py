@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """Residents' data rights (PDPA): see, download, correct, erase; retention of contact
+    details. On the top layer: it reaches into every app that holds a person's data."""
+
+    name = "ruam.privacy"
+    verbose_name = _("Personal data")
