@@ -60,3 +60,13 @@ def test_loading_again_changes_nothing():
         Target.objects.count(),
         Measurement.objects.count(),
     ) == before
+
+
+def test_a_published_figure_outside_the_period_is_kept_but_not_counted():
+    from ruam.programmes.models import Progress
+
+    # Bang Rak's 4 hawker centres date from Jan 2023, before the FY2024 goal's period.
+    old = Measurement.objects.get(programme__code="hawker_center", district__name_th="บางรัก")
+    assert old.date.year == 2023
+    row = Progress.objects.get(programme__code="hawker_center", district_id=old.district_id)
+    assert row.achieved is None and row.measurements == 0
