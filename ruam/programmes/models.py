@@ -314,6 +314,23 @@ class TargetEvent(TimelineEvent):
         return f"{self.target_id}: {self.from_status} → {self.to_status}"
 
 
+class ProgrammeEvent(TimelineEvent):
+    """A programme's own timeline: created (a district's own), mapped to a city programme."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+
+    programme = models.ForeignKey(Programme, models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    class Meta(TimelineEvent.Meta):
+        verbose_name = _("programme event")
+        verbose_name_plural = _("programme events")
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.kind}"
+
+
 class Progress(models.Model):
     """A programme's standing in one district (or the city, district empty), kept up to date
     by ``programmes.progress.refresh`` whenever one of its figures changes."""

@@ -27,7 +27,14 @@ from ruam.framework.models import Area
 from ruam.geo.locate import locate
 from ruam.geo.models import District
 from ruam.programmes import progress
-from ruam.programmes.models import Measurement, MeasurementEvent, Programme, Target, TargetEvent
+from ruam.programmes.models import (
+    Measurement,
+    MeasurementEvent,
+    Programme,
+    ProgrammeEvent,
+    Target,
+    TargetEvent,
+)
 from ruam.programmes.rules import Place
 
 S = Measurement.Status
@@ -439,7 +446,7 @@ def add_district_programme(
     number = Programme.objects.filter(district=district).count() + 1
     base = slugify(name_en)[:40] or "programme"
     code = f"d{district.code}-{number}-{base}"
-    return Programme.objects.create(
+    programme = Programme.objects.create(
         code=code,
         name_th=name_th[:300],
         name_en=(name_en or "").strip()[:300],
@@ -453,3 +460,11 @@ def add_district_programme(
         area=Area.objects.filter(number=6).first(),
         description=(description or "").strip(),
     )
+    ProgrammeEvent.objects.create(
+        programme=programme,
+        kind=ProgrammeEvent.Kind.CREATED,
+        actor=person(actor),
+        actor_body=Body.objects.filter(code=f"committee-{district.code}").first(),
+        note=programme.name_th + (f" → {counts_toward.code}" if counts_toward is not None else ""),
+    )
+    return programme

@@ -175,6 +175,7 @@ def test_a_districts_own_programme_stays_out_of_city_totals_unless_mapped(seat, 
         actor=chair, district=district, name_th="ลานกีฬาชุมชน", unit_th="แห่ง"
     )
     assert own.area.number == 6 and not own.in_city_totals
+    assert own.events.get().kind == "created" and own.events.get().actor == chair
     services.set_target(actor=director, programme=own, district_code="1046", year=2026, value=4)
     services.record_measurement(
         actor=official, programme=own, district_code="1046", date=YESTERDAY, value="1"
