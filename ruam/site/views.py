@@ -4,12 +4,15 @@ privacy notice; health answers for load balancers."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from ruam.bodies.models import Body, Membership
 from ruam.bodies.services import committee_code, group_code
+from ruam.core.metrics import metrics_response, queue_state
+from ruam.core.ratelimit import client_address
 from ruam.geo.models import Community, District, DistrictGroup, Subdistrict
 from ruam.geo.selectors import groups_with_counts
 
@@ -89,3 +92,28 @@ def health(request: HttpRequest) -> JsonResponse:
 def live(request: HttpRequest) -> JsonResponse:
     """Liveness: answers without touching the database (also the floor in bench/intake.py)."""
     return JsonResponse({"status": "ok"})
+
+
+def ready(request: HttpRequest) -> JsonResponse:
+    """Readiness, for a load balancer: the database answers and the work queue can be read.
+    503 with a retry hint when not; the queue's backlog is reported either way (a stalled
+    worker is an alert for people, not a reason to take the web servers out)."""
+    checks: dict[str, object] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+        checks["queue"] = queue_state()
+    except DatabaseError as exc:
+        checks["database"] = f"unavailable: {exc.__class__.__name__}"
+        response = JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    return JsonResponse({"status": "ok", "checks": checks})
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for the monitoring server's addresses only."""
+    if client_address(request) not in settings.RUAM_METRICS_ALLOWED_IPS:
+        return HttpResponse(status=403)
+    return metrics_response()

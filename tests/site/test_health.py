@@ -1,0 +1,48 @@
+"""What a load balancer and a monitoring server read: liveness, readiness, metrics."""
+
+import pytest
+from django.db import OperationalError
+
+from ruam.reports import services
+from ruam.reports.models import Channel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ready_when_the_database_and_the_queue_answer(client):
+    answer = client.get("/readyz")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["checks"]["database"] == "ok"
+    assert set(body["checks"]["queue"]) == {"waiting", "failed", "oldest_wait_seconds"}
+
+
+def test_not_ready_without_the_database_and_says_when_to_retry(client, monkeypatch):
+    from django.db import connection
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", down)
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and answer["Retry-After"] == "5"
+    assert answer.json()["status"] == "unavailable"
+    assert client.get("/livez").status_code == 200  # alive, not ready
+
+
+def test_metrics_count_requests_by_view_and_show_the_figures(client):
+    services.submit_report(
+        description="ไฟดับ", channel=Channel.WEB, lat=13.8596, lon=100.7046, categories=["แสงสว่าง"]
+    )
+    client.get("/districts/1046/")
+    client.get("/reports/NOSUCHCODE/")
+    text = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert 'ruam_http_requests_total{method="GET",status="200",view="site:district"}' in text
+    assert 'view="reports:detail"' in text and 'status="404"' in text
+    assert "NOSUCHCODE" not in text  # views, never paths
+    assert "ruam_reports_open 1.0" in text
+    assert "ruam_queue_waiting" in text
+
+
+def test_metrics_are_for_the_monitoring_server_only(client):
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.5").status_code == 403
