@@ -15,18 +15,13 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 
 from ruam.bodies.models import Body, DivisionType
+from ruam.core.rows import Inserter
 from ruam.framework.models import Category, RoutingRule
-from ruam.framework.selectors import route
+from ruam.framework.selectors import RouteIds, RoutingTable, route
 from ruam.geo.locate import get_locator
-from ruam.integrations.traffy import importer as traffy_importer
-from ruam.integrations.traffy.importer import (
-    NOTE,
-    ImportFailed,
-    Progress,
-    TraffyImporter,
-    import_files,
-    new_codes,
-)
+from ruam.integrations.traffy import writer as traffy_writer
+from ruam.integrations.traffy.importer import ImportFailed, TraffyImporter, import_files
+from ruam.integrations.traffy.plan import NOTE
 from ruam.integrations.traffy.reader import (
     COLUMNS,
     REASONS,
@@ -36,6 +31,8 @@ from ruam.integrations.traffy.reader import (
     parse_rating,
     parse_timestamp,
 )
+from ruam.integrations.traffy.summary import Progress
+from ruam.integrations.traffy.writer import new_codes
 from ruam.reports.models import Channel, DuplicateSuggestion, Report, ReportEvent
 from ruam.reports.statuses import Status
 from ruam.search.models import SearchEntry
@@ -333,16 +330,49 @@ def test_reports_are_placed_routed_and_dated_like_the_tickets(dump):
     assert long.rating is None and long.reopen_count == 0
 
 
+def test_imported_tickets_are_routed_by_the_framework_routing_table(dump, monkeypatch):
+    """The importer writes what ``RoutingTable.route`` answers for the first known category
+    and the district (intake's rule, one question per labels and district), not a rule of its
+    own: responsible body, central department, deadline, and the created event's target."""
+    asked = []
+    elsewhere = Body.objects.get(kind=Body.Kind.DISTRICT_OFFICE, district_id="1001")
+    department = Body.objects.filter(kind=Body.Kind.DEPARTMENT).first()
+
+    def answer(self, category, district_code):
+        asked.append((category.name_th if category else None, district_code))
+        return RouteIds(elsewhere.pk, department.pk if department else None, 7)
+
+    monkeypatch.setattr(RoutingTable, "route", answer)
+    import_files([dump])
+
+    # GOOD01 {ถนน,ทางเท้า} and GOOD03 {น้ำท่วม,ไม่มีจริง} in วัฒนา, GOOD02 unlabelled in คลองสามวา.
+    assert sorted(asked, key=str) == sorted(
+        [("ถนน", "1039"), (None, "1046"), ("น้ำท่วม", "1039")], key=str
+    )
+    reports = imported()
+    assert len(reports) == 3
+    for report in reports.values():
+        assert report.responsible == elsewhere
+        assert report.department == department
+        assert report.deadline == report.created + dt.timedelta(days=7)
+        assert report.events.get(kind=ReportEvent.Kind.CREATED).target_body == elsewhere
+
+
 def test_a_districts_own_routing_rule_is_followed(tmp_path):
-    """The importer's routing table answers what ``route()`` answers, overrides included."""
+    """A district's own rule for a category overrides the city-wide one for imported tickets,
+    as ``route()`` answers for a report made on the site; other districts keep the default."""
     road = Category.objects.get(name_th="ถนน")
     default = RoutingRule.objects.get(category=road, district=None)
     other = DivisionType.objects.exclude(pk=default.division_type_id).first()
     RoutingRule.objects.create(
         category=road, district_id="1046", division_type=other, deadline_days=3
     )
-    path = write_dump(tmp_path / "t.csv", [ticket("2022-ROUTE1", coords=KHLONG_SAM_WA)])
+    path = write_dump(
+        tmp_path / "t.csv",
+        [ticket("2022-ROUTE0"), ticket("2022-ROUTE1", coords=KHLONG_SAM_WA)],
+    )
     import_files([path])
+
     report = Report.objects.get(external_id="2022-ROUTE1")
     expected = route(road, "1046")
     assert expected.rule.district_id == "1046"
@@ -350,16 +380,14 @@ def test_a_districts_own_routing_rule_is_followed(tmp_path):
     assert report.responsible.division_type == other
     assert report.deadline == report.created + dt.timedelta(days=3)
 
-    importer = TraffyImporter()
-    importer._load_lookups()
-    for category in Category.objects.all():
-        for district in ("1001", "1039", "1046"):
-            where = route(category, district)
-            office = importer.offices[district]
-            found = importer._route(category, district)
-            assert found.responsible_id == (where.division.pk if where.division else office)
-            assert found.department_id == (where.department.pk if where.department else None)
-            assert found.deadline_days == where.deadline_days
+    city = Report.objects.get(external_id="2022-ROUTE0")
+    expected = route(road, "1039")
+    assert expected.rule == default
+    office = Body.objects.get(kind=Body.Kind.DISTRICT_OFFICE, district_id="1039")
+    assert city.responsible == (expected.division or office)
+    assert city.responsible.division_type_id in (default.division_type_id, None)
+    assert city.department == expected.department
+    assert city.deadline == city.created + dt.timedelta(days=expected.deadline_days)
 
 
 def test_importing_the_same_file_again_changes_nothing(dump):
@@ -555,14 +583,14 @@ def test_stopped_then_run_again_ends_like_one_clean_run(reference, tmp_path, mon
     assert snapshot()["reports"] == first.summary.created > 0
 
     # Killed in the middle of a later batch: its reports went in, its events did not.
-    real_insert = traffy_importer.Inserter.insert
+    real_insert = Inserter.insert
 
     def insert(self, rows, references=None):
         if self.db_table == ReportEvent._meta.db_table:
             raise Crash
         return real_insert(self, rows, references)
 
-    monkeypatch.setattr(traffy_importer.Inserter, "insert", insert)
+    monkeypatch.setattr(Inserter, "insert", insert)
     second = TraffyImporter(batch_size=7)
     with pytest.raises(Crash):
         second.run([path])
@@ -602,12 +630,12 @@ def test_a_batch_that_refers_to_a_missing_row_is_refused(reference, tmp_path, mo
     if connection.vendor != "postgresql":
         pytest.skip("the triggers are turned off on PostgreSQL only")
     path = many_tickets(tmp_path)
-    real_route = TraffyImporter._route
+    real_route = RoutingTable.route
 
     def route(self, category, district):
         return dataclasses.replace(real_route(self, category, district), responsible_id=10**9)
 
-    monkeypatch.setattr(TraffyImporter, "_route", route)
+    monkeypatch.setattr(RoutingTable, "route", route)
     # ImportFailed from the batch's check (superuser) or IntegrityError from the triggers.
     with pytest.raises((ImportFailed, IntegrityError)):
         import_files([path], batch_size=5)
@@ -623,7 +651,7 @@ def test_a_tracking_code_that_is_taken_is_replaced(reference, tmp_path, monkeypa
     first = import_files([path], batch_size=7)
     taken = Report.objects.filter(channel=Channel.IMPORT).order_by("pk").first()
     Report.objects.filter(channel=Channel.IMPORT).exclude(pk=taken.pk).delete()
-    real_codes = traffy_importer.new_codes
+    real_codes = traffy_writer.new_codes
     calls = []
 
     def new_codes(n):
@@ -631,7 +659,7 @@ def test_a_tracking_code_that_is_taken_is_replaced(reference, tmp_path, monkeypa
         codes = real_codes(n)
         return [taken.code, *codes[1:]] if len(calls) == 1 else codes
 
-    monkeypatch.setattr(traffy_importer, "new_codes", new_codes)
+    monkeypatch.setattr(traffy_writer, "new_codes", new_codes)
     again = import_files([path], batch_size=7)
     assert again.created == first.created - 1 and again.unchanged == 1
     assert again.accounted == again.rows_read == 48
@@ -646,14 +674,14 @@ def test_an_integrity_error_that_is_not_a_code_clash_stops_the_import(
     reference, tmp_path, monkeypatch
 ):
     path = many_tickets(tmp_path)
-    real_insert = traffy_importer.Inserter.insert
+    real_insert = Inserter.insert
 
     def insert(self, rows, references=None):
         if self.db_table == ReportEvent._meta.db_table:
             raise IntegrityError("not a code")
         return real_insert(self, rows, references)
 
-    monkeypatch.setattr(traffy_importer.Inserter, "insert", insert)
+    monkeypatch.setattr(Inserter, "insert", insert)
     with pytest.raises(IntegrityError):
         import_files([path], batch_size=7)
     assert not Report.objects.filter(channel=Channel.IMPORT).exists()
@@ -676,13 +704,13 @@ def test_a_batch_written_without_look_ups_falls_back_when_a_ticket_is_there(
 
     def load(self):
         real_load(self)
-        assert self._look_up  # imported reports are there: look-ups from the start
-        self._look_up = False
+        assert self.writer.look_up  # imported reports are there: look-ups from the start
+        self.writer.look_up = False
 
     monkeypatch.setattr(TraffyImporter, "_load_lookups", load)
     importer = TraffyImporter(batch_size=7, writers=writers)
     again = importer.run([path])
-    assert importer._look_up
+    assert importer.writer.look_up
     assert (again.created, again.unchanged, again.updated) == (0, first.created, 0)
     assert snapshot() == expected
 
