@@ -10,7 +10,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from shapely.geometry import mapping, shape
 
-from ruam.core.api_errors import ApiError
+from ruam.core.api_errors import ApiError, declare
+from ruam.core.api_schemas import Key
 from ruam.core.errors import NOT_FOUND, OUTSIDE_BANGKOK
 from ruam.geo.locate import locate
 from ruam.geo.models import Boundary, District
@@ -73,20 +74,14 @@ class LocateOut(Schema):
     subdistrict_code: str | None
 
 
-class Message(Schema):
-    detail: str
-    message_th: str
-    message_en: str
-
-
-@router.get("/groups", response=GroupList, summary="The six district groups")
+@router.get("/groups", response={200: GroupList}, summary="The six district groups")
 def list_groups(request: HttpRequest):
     items = list(groups_with_counts())
     return {"items": items, "count": len(items)}
 
 
-@router.get("/districts", response=DistrictList, summary="The 50 districts")
-def list_districts(request: HttpRequest, group_code: str | None = None):
+@router.get("/districts", response={200: DistrictList, **declare(422)}, summary="The 50 districts")
+def list_districts(request: HttpRequest, group_code: Key | None = None):
     qs = districts_public()
     if group_code:
         qs = qs.filter(group_id=group_code)
@@ -96,10 +91,10 @@ def list_districts(request: HttpRequest, group_code: str | None = None):
 
 @router.get(
     "/districts/{code}",
-    response={200: DistrictDetailOut, 404: Message},
+    response={200: DistrictDetailOut, **declare(404, 422)},
     summary="One district with its แขวง and communities",
 )
-def get_district(request: HttpRequest, code: str):
+def get_district(request: HttpRequest, code: Key):
     district = (
         District.objects.prefetch_related("subdistricts", "communities").filter(code=code).first()
     )
@@ -119,10 +114,10 @@ def get_district(request: HttpRequest, code: str):
 
 @router.get(
     "/districts/{code}/boundary",
-    response={200: dict, 404: Message},
+    response={200: dict, **declare(404, 422)},
     summary="A district's boundary as a GeoJSON Feature",
 )
-def get_district_boundary(request: HttpRequest, code: str):
+def get_district_boundary(request: HttpRequest, code: Key):
     district = District.objects.filter(code=code).first()
     if district is None or not district.boundary:
         raise ApiError(404, NOT_FOUND)
@@ -139,7 +134,7 @@ def get_district_boundary(request: HttpRequest, code: str):
 
 @router.get(
     "/locate",
-    response={200: LocateOut, 404: Message},
+    response={200: LocateOut, **declare(404, 422)},
     summary="The district and แขวง of a point",
     description="404 when the point is outside Bangkok; 422 when lat/lon are not numbers in range.",
 )
@@ -175,7 +170,7 @@ def _simplified_boundaries() -> dict:
 
 @router.get(
     "/districts.geojson",
-    response=dict,
+    response={200: dict},
     summary="All district boundaries, simplified (~20 m) for maps",
 )
 def district_boundaries(request: HttpRequest):

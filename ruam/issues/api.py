@@ -10,7 +10,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from ruam.core.api_errors import ApiError
+from ruam.core.api_errors import ApiError, declare
 from ruam.core.api_schemas import Page
 from ruam.core.errors import NOT_FOUND
 from ruam.issues.models import Issue
@@ -64,7 +64,7 @@ def _issue(issue: Issue) -> dict:
 # generated from the OpenAPI document keep working.
 @router.get(
     "/issues",
-    response=IssueList,
+    response={200: IssueList, **declare(422)},
     summary="Committee issues",
     operation_id="ruam_meetings_api_list_issues",
 )
@@ -80,7 +80,7 @@ def list_issues(request: HttpRequest, filters: Query[IssueFilters]):
 
 @router.get(
     "/issues/{pk}",
-    response={200: IssueOut, 404: dict},
+    response={200: IssueOut, **declare(404, 422)},
     summary="One issue",
     operation_id="ruam_meetings_api_get_issue",
 )

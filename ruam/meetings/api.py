@@ -10,7 +10,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from ruam.core.api_errors import ApiError
+from ruam.core.api_errors import ApiError, declare
 from ruam.core.api_schemas import Page
 from ruam.core.errors import NOT_FOUND
 from ruam.meetings.models import Action, Meeting
@@ -80,7 +80,9 @@ def _meeting(meeting: Meeting) -> dict:
     }
 
 
-@router.get("/meetings", response=MeetingList, summary="Meetings with their agenda")
+@router.get(
+    "/meetings", response={200: MeetingList, **declare(422)}, summary="Meetings with their agenda"
+)
 def list_meetings(request: HttpRequest, filters: Query[Page]):
     qs = Meeting.objects.select_related("body").prefetch_related("items__resolutions")
     if filters.district:
@@ -89,7 +91,9 @@ def list_meetings(request: HttpRequest, filters: Query[Page]):
     return {"items": [_meeting(m) for m in items], "count": qs.count()}
 
 
-@router.get("/meetings/{pk}", response={200: MeetingOut, 404: dict}, summary="One meeting")
+@router.get(
+    "/meetings/{pk}", response={200: MeetingOut, **declare(404, 422)}, summary="One meeting"
+)
 def get_meeting(request: HttpRequest, pk: int):
     meeting = Meeting.objects.select_related("body").filter(pk=pk).first()
     if meeting is None:
@@ -97,7 +101,11 @@ def get_meeting(request: HttpRequest, pk: int):
     return _meeting(meeting)
 
 
-@router.get("/actions", response=ActionList, summary="Actions assigned by resolutions")
+@router.get(
+    "/actions",
+    response={200: ActionList, **declare(422)},
+    summary="Actions assigned by resolutions",
+)
 def list_actions(request: HttpRequest, filters: Query[Page], overdue: bool = False):
     qs = Action.objects.select_related("owner")
     if filters.district:

@@ -3,6 +3,8 @@
 Reading is public and never returns personal data. Creating needs an API key (``X-Api-Key``)
 or a signed-in session; an ``Idempotency-Key`` header makes a retried create return the first
 report. Staff changes need a session with the right permission or a key that acts for a body.
+Creating takes a body big enough for five photos in base64; every other endpoint keeps
+Django's cap (``DATA_UPLOAD_MAX_MEMORY_SIZE``).
 """
 
 from __future__ import annotations
@@ -10,28 +12,44 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
+import io
 import json
+from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import NinjaJSONEncoder
 from ninja.responses import Status as Respond
 from ninja.security import APIKeyHeader, django_auth
 
 from ruam.accounts.services import api_key_from
 from ruam.bodies.models import Body
-from ruam.core.api_errors import ApiError
+from ruam.core.api_errors import TOO_MANY, ApiError, body_too_large, declare, megabytes
+from ruam.core.api_schemas import Key, Page, Text, Window
 from ruam.core.errors import NOT_FOUND, Bilingual, InvalidInput, NotAllowed
 from ruam.core.ratelimit import allow
 from ruam.framework import lookups
 from ruam.framework.models import Category
 from ruam.reports import services
 from ruam.reports.models import Channel, Report, normalise_code
+from ruam.reports.photos import MAX_BYTES as MAX_PHOTO_BYTES
 from ruam.reports.selectors import public_reports
 from ruam.reports.statuses import Status
+from ruam.reports.validation import MAX_PHOTOS
 
 router = Router(tags=["reports"])
-TOO_MANY = Bilingual("ส่งคำขอถี่เกินไป", "Too many requests.")
+
+
+def _base64_length(n_bytes: int) -> int:
+    return 4 * -(-n_bytes // 3)
+
+
+# A report with as many photos as it may have, each as large as the photo checks take, in
+# base64, and a megabyte for everything else (4,000 characters of text as \u escapes is 24 KB).
+REPORT_BODY_MAX = MAX_PHOTOS * _base64_length(MAX_PHOTO_BYTES) + 1024 * 1024
 
 
 class ApiKeyAuth(APIKeyHeader):
@@ -96,41 +114,36 @@ class EventList(Schema):
 
 
 class ReportIn(Schema):
-    description: str = Field(..., description="What is wrong, in Thai or English (≤ 4,000)")
+    description: Text = Field(..., description="What is wrong, in Thai or English (≤ 4,000)")
     lat: float | None = None
     lon: float | None = None
-    address: str = ""
-    district_code: str | None = Field(None, description="Needed only without lat/lon")
-    categories: list[str] = Field(default_factory=list, description="Traffy category names")
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
+    address: Text = ""
+    district_code: Key | None = Field(None, description="Needed only without lat/lon")
+    categories: list[Key] = Field(
+        default_factory=list, description="Traffy category names (Thai or English) or ids"
+    )
+    contact_name: Text = ""
+    contact_email: Text = ""
+    contact_phone: Text = ""
     consent: bool = Field(False, description="The reporter agreed to be contacted (PDPA)")
-    photos: list[str] = Field(default_factory=list, description="Up to 5 images, base64")
+    photos: list[str] = Field(
+        default_factory=list,
+        description=f"Up to {MAX_PHOTOS} images, base64 (a data: URL too), "
+        f"each at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB before encoding",
+    )
 
 
 class StatusIn(Schema):
     status: Status
-    note: str = ""
-    target_body: str | None = Field(None, description="Body code, for forward and invite")
-    duplicate_of: str | None = Field(None, description="Tracking code, for duplicate")
+    note: Text = ""
+    target_body: Key | None = Field(None, description="Body code, for forward and invite")
+    duplicate_of: Key | None = Field(None, description="Tracking code, for duplicate")
 
 
-class Message(Schema):
-    detail: str
-    message_th: str
-    message_en: str
-
-
-class Filters(Schema):
-    district: str | None = None
-    subdistrict: str | None = None
+class Filters(Page, Window):
+    subdistrict: Key | None = None
     status: Status | None = None
-    category: str | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    category: Key | None = None
 
 
 def _body_out(body: Body | None) -> dict | None:
@@ -151,7 +164,11 @@ def report_out(
         categories = list(report.categories.all())
     if photos is None:
         photos = list(report.photos.all())
-    area = lookups.category(str(categories[0].pk)).area if categories else None
+    area = None
+    if categories:
+        # The cached active category has its area at hand; a category since retired has not.
+        active = lookups.category(str(categories[0].pk))
+        area = active.area if active is not None else categories[0].area
     return {
         "code": report.code,
         "url": request.build_absolute_uri(url) if request else url,
@@ -193,7 +210,13 @@ def _get(code: str) -> Report:
     return report
 
 
-@router.get("/reports", response=ReportList, summary="Reports, newest first")
+@router.get(
+    "/reports",
+    response={200: ReportList, **declare(422)},
+    summary="Reports, newest first",
+    description="`since` (inclusive) and `until` (exclusive) are ISO 8601, Bangkok time unless "
+    "an offset is given; 422 for a value out of range or `until` before `since`.",
+)
 def list_reports(request: HttpRequest, filters: Query[Filters]):
     qs = public_reports().select_related("area", "duplicate_of").prefetch_related("photos")
     if filters.district:
@@ -213,14 +236,14 @@ def list_reports(request: HttpRequest, filters: Query[Filters]):
     return {"items": [report_out(r, request) for r in items], "count": count}
 
 
-@router.get("/reports/{code}", response={200: ReportOut, 404: Message}, summary="One report")
+@router.get("/reports/{code}", response={200: ReportOut, **declare(404)}, summary="One report")
 def get_report(request: HttpRequest, code: str):
     return report_out(_get(code), request)
 
 
 @router.get(
     "/reports/{code}/events",
-    response={200: EventList, 404: Message},
+    response={200: EventList, **declare(404)},
     summary="A report's public timeline",
 )
 def report_events(request: HttpRequest, code: str):
@@ -255,14 +278,53 @@ def _decode_photos(photos: list[str]) -> list[bytes]:
     return decoded
 
 
+def _has_credentials(request: HttpRequest) -> bool:
+    return bool(request.user.is_authenticated or api_key_from(request.headers.get("X-Api-Key")))
+
+
+def reads_body_up_to(limit: int) -> Callable:
+    """Let one operation take a body up to ``limit`` (Django's DATA_UPLOAD_MAX_MEMORY_SIZE stays
+    the cap everywhere else): larger is a 413 before anything is read, and a body over Django's
+    cap is read only for a client with credentials, so nobody else can make us hold it."""
+
+    def decorate(run: Callable) -> Callable:
+        @functools.wraps(run)
+        def with_larger_body(request: HttpRequest, *args, **kwargs):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                data = body_too_large(limit).as_dict()
+                return HttpResponse(
+                    json.dumps(data, ensure_ascii=False),
+                    status=413,
+                    content_type="application/json; charset=utf-8",
+                )
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and _has_credentials(request):
+                # What HttpRequest.body does, without its cap: Ninja then reads this.
+                try:
+                    request._body = request.read()
+                except OSError as exc:
+                    raise UnreadablePostError(*exc.args) from exc
+                request._stream = io.BytesIO(request._body)
+            return run(request, *args, **kwargs)
+
+        return with_larger_body
+
+    return decorate
+
+
 @router.post(
     "/reports",
-    response={201: ReportOut, 200: ReportOut, 401: Message, 422: Message, 429: Message},
+    response={201: ReportOut, 200: ReportOut, **declare(400, 401, 403, 413, 422, 429)},
     auth=[api_key_auth, django_auth],
     summary="Send a report",
     description="201 for a new report; 200 with the first report when the Idempotency-Key was "
-    "seen before.",
+    f"seen before. The body may be up to {megabytes(REPORT_BODY_MAX)} (five photos "
+    "of the largest size taken, in base64); larger is a 413.",
 )
+@decorate_view(reads_body_up_to(REPORT_BODY_MAX))
 def create_report(request: HttpRequest, payload: ReportIn):
     key = request.auth if not hasattr(request.auth, "is_authenticated") else None
     ident = f"key:{key.pk}" if key else f"user:{request.user.pk}"
@@ -298,7 +360,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
 
 @router.post(
     "/reports/{code}/status",
-    response={200: ReportOut, 401: Message, 403: Message, 404: Message, 422: Message},
+    response={200: ReportOut, **declare(400, 401, 403, 404, 413, 422)},
     auth=[api_key_auth, django_auth],
     summary="Staff: change a report's status",
 )
@@ -350,7 +412,7 @@ class SuggestionList(Schema):
     count: int
 
 
-@router.get("/categories", response=CategoryList, tags=["framework"], summary="Categories")
+@router.get("/categories", response={200: CategoryList}, tags=["framework"], summary="Categories")
 def list_categories(request: HttpRequest):
     items = list(Category.objects.filter(is_active=True).select_related("area"))
     return {"items": items, "count": len(items)}
@@ -358,7 +420,7 @@ def list_categories(request: HttpRequest):
 
 @router.get(
     "/categories/suggest",
-    response=SuggestionList,
+    response={200: SuggestionList, **declare(422)},
     tags=["framework"],
     summary="Categories suggested for a text (for a person to confirm)",
 )

@@ -7,15 +7,17 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from ruam.core.api_errors import declare
+from ruam.core.api_schemas import Key, Text
 from ruam.search.selectors import MAX_WINDOW, search
 
 router = Router(tags=["search"])
 
 
 class SearchIn(Schema):
-    q: str = Field(..., min_length=1, max_length=200, description="Thai or English words")
+    q: Text = Field(..., min_length=1, max_length=200, description="Thai or English words")
     kind: str | None = Field(None, pattern="^(report|issue)$")
-    district: str | None = None
+    district: Key | None = None
     open_only: bool = False
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(
@@ -43,7 +45,11 @@ def hit_url(hit) -> str:
     return f"/reports/{hit.code}/" if hit.kind == "report" else f"/issues/{hit.object_id}/"
 
 
-@router.get("/search", response=HitList, summary="Search reports and issues (Thai word parts too)")
+@router.get(
+    "/search",
+    response={200: HitList, **declare(422)},
+    summary="Search reports and issues (Thai word parts too)",
+)
 def search_api(request: HttpRequest, params: Query[SearchIn]):
     hits, count = search(
         params.q,

@@ -713,3 +713,182 @@ def test_a_report_with_several_categories_shows_the_one_it_was_routed_by(client,
     # Filtering by service_code matches any of its categories.
     found = client.get(f"{BASE}requests.json", {"service_code": code_of(given[1])}).json()
     assert [r["service_request_id"] for r in found] == [report.code]
+
+
+# -- arguments no client should send, and what they are answered ---------------------------------
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+NOT_SERVICE_CODES = ["³", "²³", "٣", "𝟑", "99999999999999999999", "9223372036854775808", "-1"]
+
+
+def one_error(response, status: int, field: str) -> str:
+    """The spec's error answer with one problem about ``field``, in English then Thai."""
+    assert response.status_code == status, response.content.decode()
+    (error,) = response.json()
+    assert error["code"] == status
+    assert error["description"].startswith(f"{field}: " if field else ""), error
+    english, thai_part = error["description"].split(" / ", 1)
+    assert not thai(english) and thai(thai_part)
+    return error["description"]
+
+
+@pytest.mark.parametrize("given", NOT_SERVICE_CODES)
+def test_a_service_code_that_is_no_id_is_404_for_a_service(client, given):
+    one_error(client.get(f"{BASE}services/{given}.json"), 404, "service_code")
+
+
+def test_a_service_code_in_thai_digits_is_read(client):
+    code = code_of("แสงสว่าง")
+    response = client.get(f"{BASE}services/{code.translate(THAI_DIGITS)}.json")
+    assert response.status_code == 200
+    assert response.json()["service_code"] == code
+
+
+@pytest.mark.parametrize("given", NOT_SERVICE_CODES)
+def test_a_service_code_that_is_no_id_matches_no_request(client, given):
+    submit()
+    response = client.get(f"{BASE}requests.json", {"service_code": given})
+    assert response.status_code == 200 and response.json() == []
+    both = client.get(f"{BASE}requests.json", {"service_code": f"{given},{code_of('แสงสว่าง')}"})
+    assert len(both.json()) == 1
+
+
+def test_requests_filter_by_a_service_code_in_thai_digits(client):
+    light = submit()
+    given = code_of("แสงสว่าง").translate(THAI_DIGITS)
+    found = client.get(f"{BASE}requests.json", {"service_code": given}).json()
+    assert [r["service_request_id"] for r in found] == [light.code]
+
+
+@pytest.mark.parametrize("given", NOT_SERVICE_CODES)
+def test_a_post_with_a_service_code_that_is_no_id_is_400_and_stores_nothing(client, key, given):
+    response = post(client, api_key=key, service_code=given, description="ถนนพัง", **POINT)
+    one_error(response, 400, "service_code")
+    assert Report.objects.count() == 0 and ReportEvent.objects.count() == 0
+
+
+def test_a_post_with_a_service_code_in_thai_digits_is_routed_by_it(client, key):
+    code = new_request(client, key, service_code=code_of("แสงสว่าง").translate(THAI_DIGITS))
+    (shown,) = client.get(f"{BASE}requests/{code}.json").json()
+    assert shown["service_code"] == code_of("แสงสว่าง")
+
+
+@pytest.mark.parametrize("resource", ["requests", "servicerequestupdates"])
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"start_date": "0001-01-01"}, "start_date"),
+        ({"start_date": "0001-01-01T00:00:00Z"}, "start_date"),
+        ({"end_date": "9999-12-31"}, "end_date"),
+        ({"end_date": "9999-12-31T23:59:59-23:59"}, "end_date"),
+        ({"start_date": "0001-01-01T00:00:00+23:59"}, "start_date"),
+        ({"start_date": "2026-01-01T00:00:00+23:59"}, "start_date"),  # no time zone is so far
+        ({"end_date": "2026-01-01T00:00:00-18:00"}, "end_date"),
+        ({"start_date": "1899-12-31T23:59:59+07:00"}, "start_date"),
+        ({"start_date": "2026-01-01", "end_date": "9999-12-31"}, "end_date"),
+    ],
+)
+def test_dates_out_of_range_are_400_in_both_languages(client, resource, fmt, params, field):
+    response = client.get(f"{BASE}{resource}.{fmt}", params)
+    assert response.status_code == 400, response.content.decode()
+    if fmt == "json":
+        description = one_error(response, 400, field)
+    else:
+        root = xml(response)
+        assert root.tag == "errors" and root.findtext("error/code") == "400"
+        description = root.findtext("error/description")
+        assert description.startswith(f"{field}: ")
+    assert ("1900" in description and "2999" in description) or "14:00" in description
+
+
+def test_dates_at_the_edges_of_the_range_are_answered(client):
+    for resource, params in (
+        ("servicerequestupdates", {"start_date": "1900-01-01T00:00:00-12:00"}),
+        ("servicerequestupdates", {"end_date": "2999-12-31T23:59:59+14:00"}),
+        ("requests", {"start_date": "2999-12-31"}),
+        ("requests", {"end_date": "1900-01-01"}),
+    ):
+        response = client.get(f"{BASE}{resource}.json", params)
+        assert response.status_code == 200, (resource, params, response.content)
+
+
+def raw_post(client, body: bytes, content_type="application/x-www-form-urlencoded"):
+    return client.post(f"{BASE}requests.json", body, content_type=content_type)
+
+
+def fields(key, **extra) -> dict:
+    return {"api_key": key, "service_code": code_of("ถนน"), **POINT, **extra}
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        (b"description=%FF%FE%E0%B8", "description"),  # percent-encoded bytes, not UTF-8
+        (b"description=%E0%B8%96%E0%B8", "description"),  # Thai cut inside a character
+        ("description=ถนนพัง".encode("tis-620"), "description"),  # raw TIS-620
+        (b"descr%FFiption=x&description=%E0%B8%96%E0%B8%99%E0%B8%99", "descr\ufffdiption"),
+    ],
+)
+def test_a_form_that_is_not_utf8_is_400_and_stores_nothing(client, key, bad, field):
+    body = urlencode(fields(key)).encode() + b"&" + bad
+    description = one_error(raw_post(client, body), 400, field)
+    assert "UTF-8" in description
+    assert Report.objects.count() == 0 and ReportEvent.objects.count() == 0
+
+
+def test_a_multipart_form_that_is_not_utf8_is_400_and_stores_nothing(client, key):
+    boundary = "ruam-boundary"
+    parts = [(name, value.encode()) for name, value in fields(key).items()]
+    parts.append(("description", b"\xe0\xb8\x96\xe0\xb8\x99\xff\xfe"))
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value
+            + b"\r\n"
+            for name, value in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = raw_post(client, body, f"multipart/form-data; boundary={boundary}")
+    assert "UTF-8" in one_error(response, 400, "description")
+    assert Report.objects.count() == 0
+
+
+def test_a_form_in_another_charset_is_400_in_the_spec_format(client, key):
+    body = urlencode(fields(key, description="ถนนพังเป็นหลุมลึก"), encoding="tis-620").encode()
+    response = raw_post(client, body, "application/x-www-form-urlencoded; charset=tis-620")
+    assert "UTF-8" in one_error(response, 400, "")
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["description", "address_string", "first_name", "service_code"])
+def test_a_null_character_is_400_and_stores_nothing(client, key, field):
+    values = fields(key, description="ถนนพัง", email="a@example.com")
+    values["attribute[contact_consent]"] = "true"
+    values[field] = values.get(field, "") + "\x00x"
+    response = post(client, **values)
+    one_error(response, 400, field)
+    assert Report.objects.count() == 0
+
+
+def test_a_form_over_the_size_limit_is_413_in_the_spec_format(client, key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = post(client, **fields(key, description="ก" * 4000))
+    assert "9.77 KB" in one_error(response, 413, "")
+    assert Report.objects.count() == 0
+
+
+def test_five_photos_of_the_largest_size_are_taken_as_multipart_media(client, key, photo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ruam.reports.photos import MAX_BYTES
+
+    largest = photo + b"\0" * (MAX_BYTES - len(photo))  # as large as the photo checks take
+    media = [SimpleUploadedFile(f"p{i}.jpg", largest, "image/jpeg") for i in range(5)]
+    response = client.post(
+        f"{BASE}requests.json", {**fields(key, description="ถนนเป็นหลุมลึก"), "media": media}
+    )
+    assert response.status_code == 201, response.content.decode()
+    report = Report.objects.get(code=response.json()[0]["service_request_id"])
+    assert report.photos.count() == 5

@@ -1,6 +1,10 @@
 """What the Open311 endpoint says when it refuses, in both languages (plain text: machine
 clients show it as it is, whatever the site's language)."""
 
+from django.conf import settings
+
+from ruam.core import api_schemas
+from ruam.core.api_errors import megabytes
 from ruam.core.errors import Bilingual as B
 
 KEY_INVALID = B(
@@ -26,6 +30,27 @@ CONSENT_INVALID = B(
 DATE_INVALID = B(
     "วันเวลาไม่ถูกต้อง ใช้รูปแบบ W3C เช่น 2026-01-31T00:00:00+07:00",
     "Not a valid date-time: use the W3C format, e.g. 2026-01-31T00:00:00+07:00.",
+)
+DATE_RANGE = api_schemas.DATE_RANGE
+UTC_OFFSET = api_schemas.UTC_OFFSET
+NULL_CHARACTER = api_schemas.NULL_CHARACTER
+NOT_UTF8 = B(
+    "ข้อความต้องเข้ารหัสแบบ UTF-8 จึงยังไม่ได้บันทึกเรื่องนี้", "Text must be UTF-8: nothing was stored."
+)
+
+
+def form_too_large() -> B:
+    size = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return B(
+        f"ฟอร์มใหญ่เกินไป (นอกจากไฟล์ media ได้สูงสุด {size})",
+        f"The form is too large (at most {size} besides the media files).",
+    )
+
+
+FORM_TOO_MANY_PARTS = B("ฟอร์มมีช่องหรือไฟล์มากเกินไป", "The form has too many fields or files.")
+FORM_UNREADABLE = B(
+    "อ่านฟอร์มไม่ได้ ส่งเป็น application/x-www-form-urlencoded หรือ multipart/form-data",
+    "The form cannot be read: send application/x-www-form-urlencoded or multipart/form-data.",
 )
 DATE_ORDER = B("end_date ต้องไม่ก่อน start_date", "end_date must not be before start_date.")
 DATE_SPAN = B("ช่วงวันที่ต้องไม่เกิน 90 วัน", "The date range may not span more than 90 days.")

@@ -12,15 +12,25 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from ruam.accounts.services import api_key_from
+from ruam.core.api_schemas import moment_problem
 from ruam.core.errors import Bilingual, InvalidInput
 from ruam.core.ratelimit import allow
+from ruam.framework.lookups import category_id
 from ruam.framework.models import Category
 from ruam.integrations.open311 import messages as M
 from ruam.integrations.open311 import serializers
@@ -107,6 +117,10 @@ def _moment(request: HttpRequest, name: str) -> dt.datetime | None:
         raise Problem(400, (name, M.DATE_INVALID)) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=BANGKOK)
+    # Year 1 or 9999, or an offset no time zone has, cannot be moved to UTC or into a window.
+    problem = moment_problem(moment)
+    if problem is not None:
+        raise Problem(400, (name, problem))
     return moment
 
 
@@ -115,16 +129,13 @@ def _window(
 ) -> tuple[dt.datetime, dt.datetime]:
     """start_date/end_date, with the default window when one or both are missing."""
     start, end = _moment(request, "start_date"), _moment(request, "end_date")
-    try:
-        if start is None and end is None:
-            end = timezone.now()
-            start = end - span
-        elif start is None:
-            start = end - span
-        elif end is None:
-            end = start + span if limit_span else timezone.now()
-    except OverflowError:  # year 1 or 9999
-        raise Problem(400, ("start_date" if start else "end_date", M.DATE_INVALID)) from None
+    if start is None and end is None:
+        end = timezone.now()
+        start = end - span
+    elif start is None:
+        start = end - span
+    elif end is None:
+        end = start + span if limit_span else timezone.now()
     if end < start:
         raise Problem(400, ("end_date", M.DATE_ORDER))
     if limit_span and end - start > span:
@@ -167,9 +178,8 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @endpoint("GET")
 def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    category = (
-        Category.objects.filter(pk=int(code), is_active=True).first() if code.isdigit() else None
-    )
+    pk = category_id(code)
+    category = Category.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
     if category is None:
         raise Problem(404, ("service_code", M.SERVICE_UNKNOWN))
     return render(fmt, "service_definition", serializers.service_definition(category))
@@ -186,8 +196,53 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     return _search(request, fmt)
 
 
+def _not_utf8(body: bytes) -> str | None:
+    """The first field of a urlencoded body whose name or value is not UTF-8 (Django would
+    quietly turn those bytes into U+FFFD), or None."""
+    for pair in body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part in (name, value):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode()
+            except UnicodeDecodeError:
+                return unquote_to_bytes(name.replace(b"+", b" ")).decode(errors="replace")[:100]
+    return None
+
+
+def _form(request: HttpRequest) -> tuple[QueryDict, list]:
+    """The POST's fields and ``media`` files, or a Problem: text that is not UTF-8 or holds NUL
+    is refused rather than stored damaged. In multipart, Django has already replaced bytes that
+    were not UTF-8 by U+FFFD, so U+FFFD is taken for them."""
+    try:
+        if request.content_type == "multipart/form-data":
+            data, files = request.POST, request.FILES.getlist("media")
+            damaged = next(
+                (n for n, vs in data.lists() if "\ufffd" in n or any("\ufffd" in v for v in vs)),
+                None,
+            )
+        else:
+            damaged = None
+            if request.content_type == "application/x-www-form-urlencoded":
+                damaged = _not_utf8(request.body)
+            data, files = request.POST, []
+    except RequestDataTooBig:
+        raise Problem(413, ("", M.form_too_large())) from None
+    except (TooManyFieldsSent, TooManyFilesSent):
+        raise Problem(400, ("", M.FORM_TOO_MANY_PARTS)) from None
+    except MultiPartParserError:
+        raise Problem(400, ("", M.FORM_UNREADABLE)) from None
+    except BadRequest:  # Django reads urlencoded forms in UTF-8 only, whatever the charset said
+        raise Problem(400, ("", M.NOT_UTF8)) from None
+    if damaged is not None:
+        raise Problem(400, (damaged[:100], M.NOT_UTF8))
+    for name, values in data.lists():
+        if "\x00" in name or any("\x00" in v for v in values):
+            raise Problem(400, (name.replace("\x00", ""), M.NULL_CHARACTER))
+    return data, files
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    data = request.POST
+    data, files = _form(request)
     key = api_key_from(data.get("api_key"))
     if key is None:
         raise Problem(403, ("api_key", M.KEY_INVALID))
@@ -196,9 +251,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
 
     problems: list[tuple[str, Bilingual]] = []
     service_code = (data.get("service_code") or "").strip()
+    service_id = category_id(service_code)
     if not service_code:
         problems.append(("service_code", M.SERVICE_CODE_REQUIRED))
-    elif not service_code.isdigit():
+    elif service_id is None:
         problems.append(("service_code", M.SERVICE_UNKNOWN))
     lat, lon = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
     if not (lat and lon):
@@ -217,13 +273,13 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             lat=lat,
             lon=lon,
             address=data.get("address_string") or "",
-            categories=[service_code],
+            categories=[str(service_id)],
             contact_name=name,
             contact_email=data.get("email") or "",
             contact_phone=data.get("phone") or "",
             consent=consent_value in TRUE,
             # Photos as files (multipart `media`, up to 5), checked as the web form's are.
-            photos=read_files(request.FILES.getlist("media")),
+            photos=read_files(files),
             idempotency_scope=f"open311:{key.pk}",
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
             actor_body=key.body,
@@ -252,7 +308,7 @@ def _search(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = reports.filter(created__gte=start, created__lte=end)
         codes = _list(request.GET.get("service_code"))
         if codes:
-            pks = [int(c) for c in codes if c.isdigit()]
+            pks = [pk for pk in map(category_id, codes) if pk is not None]
             reports = reports.filter(categories__pk__in=pks).distinct()
         statuses = {s.lower() for s in _list(request.GET.get("status"))}
         if statuses - {"open", "closed"}:
