@@ -271,6 +271,8 @@ RUAM_RATELIMITS = {
     "signin_account": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ACCOUNT", "20")), 3600),
     "signin_address": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ADDRESS", "100")), 3600),
 }
+# A public form sent sooner than this after it was shown is taken for a script (core.antispam).
+RUAM_FORM_MIN_SECONDS = float(os.environ.get("RUAM_FORM_MIN_SECONDS", "3"))
 RUAM_BEHIND_PROXY = env_bool("RUAM_BEHIND_PROXY", False)
 # Who may read /metrics (Prometheus): the monitoring server's addresses.
 RUAM_METRICS_ALLOWED_IPS = env_list("RUAM_METRICS_ALLOWED_IPS", "127.0.0.1,::1")

@@ -65,6 +65,8 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.RUAM_SITE_URL = "https://ruam.test"
+    # Tests fill forms faster than a person; tests/core/test_antispam.py checks the guard.
+    settings.RUAM_FORM_MIN_SECONDS = 0
     # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test, nor
     # rate-limit leases taken from counts that were rolled back.
     from ruam.core.ratelimit import forget_leases

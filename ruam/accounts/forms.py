@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from ruam.accounts.lockout import TOO_MANY_SIGNINS, locked
+from ruam.core.antispam import SpamGuard
 
 
 class _Lockout:
@@ -28,7 +29,7 @@ class AdminSignInForm(_Lockout, AdminAuthenticationForm):
     pass
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(SpamGuard, UserCreationForm):
     email = forms.EmailField(label=_("Email"), required=False)
 
     class Meta(UserCreationForm.Meta):

@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ruam.core.antispam import SpamGuard
 from ruam.framework.models import Category
 from ruam.geo.models import District
 from ruam.reports.statuses import Status
@@ -34,7 +35,7 @@ def read_files(files) -> list[bytes]:
     return [f.read() for f in files]
 
 
-class ReportForm(forms.Form):
+class ReportForm(SpamGuard):
     description = forms.CharField(
         label=_("What is the problem?"),
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),

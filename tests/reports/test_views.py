@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ruam.bodies.models import Role
+from ruam.core import antispam
 from ruam.reports import services
 from ruam.reports.models import Channel, Report
 from ruam.reports.statuses import Status
@@ -16,7 +17,12 @@ POINT = {"lat": "13.8596", "lon": "100.7046"}
 
 
 def form_data(**extra):
-    data = {"description": "ไฟถนนดับ มืดมาก อันตราย", "submission": "s-1", **POINT}
+    data = {
+        "description": "ไฟถนนดับ มืดมาก อันตราย",
+        "submission": "s-1",
+        "form_ts": antispam.stamp(),  # as the page gives it
+        **POINT,
+    }
     data.update(extra)
     return data
 
