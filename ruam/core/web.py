@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -37,3 +38,18 @@ def attempt(request: HttpRequest, action: Callable[[], object]) -> bool:
         for message in exc.errors.values():
             messages.error(request, both(message))
         return False
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_WHOLE = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(value: object, *, minimum: int = 0, maximum: int = 10**18) -> int | None:
+    """A whole number a person or a page sent ("12", "๑๒"), or None if it is not one or is out
+    of bounds. ``str.isdigit`` is not enough: it takes "³", which ``int`` refuses, and numbers
+    too long for the database's integers."""
+    text = str(value if value is not None else "").strip().translate(_THAI_DIGITS)
+    if not _WHOLE.fullmatch(text):
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from ruam.core.permissions import allowed
+from ruam.core.web import whole_number
 from ruam.framework.models import Category
 from ruam.geo.models import District
 from ruam.reports.hotspots import district_hotspots
@@ -24,12 +25,9 @@ def hotspots(request: HttpRequest, code: str) -> HttpResponse:
     if not allowed(request.user, "insights.view_hotspots", district):
         raise PermissionDenied
     months = request.GET.get("months", "")
-    since = (
-        timezone.now() - dt.timedelta(days=30 * int(months))
-        if months.isdigit() and int(months) > 0
-        else None
-    )
-    category = Category.objects.filter(pk=request.GET.get("category") or 0).first()
+    span = whole_number(months, minimum=1, maximum=1200)
+    since = timezone.now() - dt.timedelta(days=30 * span) if span else None
+    category = Category.objects.filter(pk=whole_number(request.GET.get("category")) or 0).first()
     found = district_hotspots(code, since=since, category=category)
     lang = get_language() or "th"
     codes = dict(

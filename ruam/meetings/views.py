@@ -22,7 +22,7 @@ from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
 from ruam.core.errors import Bilingual
 from ruam.core.permissions import allowed
-from ruam.core.web import attempt, both
+from ruam.core.web import attempt, both, whole_number
 from ruam.geo.models import District
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue
@@ -213,9 +213,11 @@ def _meeting_for_officer(request: HttpRequest, pk: int) -> Meeting:
 @require_POST
 def add_item(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_officer(request, pk)
-    issue = Issue.objects.filter(pk=request.POST.get("issue") or 0).first()
+    issue = Issue.objects.filter(pk=whole_number(request.POST.get("issue")) or 0).first()
     codes = [c for c in request.POST.get("reports", "").split(",") if c]
-    section = int(request.POST.get("section") or Section.FOR_DECISION)
+    section = (
+        whole_number(request.POST.get("section"), minimum=1, maximum=5) or Section.FOR_DECISION
+    )
 
     def act():
         nonlocal issue
@@ -247,7 +249,9 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_officer(request, pk)
-    body = Body.objects.filter(pk=request.POST.get("body") or 0, kind=Body.Kind.DEPARTMENT).first()
+    body = Body.objects.filter(
+        pk=whole_number(request.POST.get("body")) or 0, kind=Body.Kind.DEPARTMENT
+    ).first()
 
     def act():
         services.invite(
@@ -311,7 +315,7 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 {
                     "title": request.POST[f"action_title{suffix}"],
                     "owner": Body.objects.filter(
-                        pk=request.POST.get(f"action_owner{suffix}") or 0
+                        pk=whole_number(request.POST.get(f"action_owner{suffix}")) or 0
                     ).first(),
                     "due": parse_date(request.POST.get(f"action_due{suffix}", "") or ""),
                 }

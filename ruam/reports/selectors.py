@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ruam.bodies.models import Body
 from ruam.bodies.predicates import seats
+from ruam.core.web import whole_number
 from ruam.reports.models import Report, neighbour_cells
 from ruam.reports.statuses import OPEN, Status
 
@@ -125,12 +126,12 @@ def filter_reports(
 ) -> QuerySet[Report]:
     if subdistrict:
         qs = qs.filter(subdistrict_id=subdistrict)
-    if category.isdigit():
-        qs = qs.filter(categories=int(category))
+    if (category_id := whole_number(category)) is not None:
+        qs = qs.filter(categories=category_id)
     if status in Status.values:
         qs = qs.filter(status=status)
-    if older_than_days.isdigit():
-        qs = qs.filter(created__lt=timezone.now() - dt.timedelta(days=int(older_than_days)))
+    if (days := whole_number(older_than_days, maximum=36_500)) is not None:
+        qs = qs.filter(created__lt=timezone.now() - dt.timedelta(days=days))
     return qs
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ruam.core.web import whole_number
 from ruam.geo.models import District
 from ruam.search.api import hit_url
 from ruam.search.selectors import MAX_WINDOW, search
@@ -32,7 +33,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "") or None
     open_only = request.GET.get("open") == "1"
     page_number = request.GET.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and int(page_number) > 0 else 1
+    page_number = whole_number(page_number, minimum=1, maximum=100_000) or 1
     hits, count = ([], 0)
     if query:
         hits, count = search(
