@@ -61,6 +61,15 @@ def test_street_light_reports_fixed_and_confirmed_are_counted(
         reports.change_status(flood, actor=official, to=Status.IN_PROGRESS)
     assert fixed("reports_street_lights_fixed", "1046") == before + 1
     assert callbacks == [] or all("recount" not in repr(c) for c in callbacks)
+    # Counting again from the reports gives what the moves kept.
+    from ruam.programmes.indicators import recompute_all
+
+    kept = fixed("reports_street_lights_fixed", "1046"), fixed("reports_street_lights_fixed", None)
+    recompute_all()
+    assert (
+        fixed("reports_street_lights_fixed", "1046"),
+        fixed("reports_street_lights_fixed", None),
+    ) == kept
 
 
 def test_a_rolled_back_move_recounts_nothing(seat, make_user, django_capture_on_commit_callbacks):
