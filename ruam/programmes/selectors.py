@@ -50,7 +50,9 @@ def district_rows(programme: Programme) -> list[Progress]:
 
 
 def latest_measurements(programme: Programme, district: str | None = None, limit: int = 20):
-    qs = Measurement.objects.filter(programme=programme).select_related("district", "body")
+    qs = Measurement.objects.filter(programme=programme).select_related(
+        "programme", "district", "body"
+    )
     if district is not None:
         qs = qs.filter(district_id=district)
     return qs.order_by("-date", "-pk")[:limit]
