@@ -68,7 +68,12 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
             "member_count": committee.current_memberships().count() if committee else 0,
             "offices": Body.objects.filter(district=district, kind=Body.Kind.DISTRICT_OFFICE)
             .prefetch_related(
-                Prefetch("children", queryset=Body.objects.order_by("division_type__order"))
+                Prefetch(
+                    "children",
+                    queryset=Body.objects.select_related("division_type").order_by(
+                        "division_type__order"
+                    ),
+                )
             )
             .first(),
             "boundary": district.boundary,
