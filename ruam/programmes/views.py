@@ -29,6 +29,7 @@ from ruam.programmes.forms import (
 )
 from ruam.programmes.models import Measurement, Programme, Target
 from ruam.programmes.rules import Place
+from ruam.programmes.templatetags.programmes import figure
 
 
 def _programme(code: str) -> Programme:
@@ -67,6 +68,13 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         }
         for row in rows
     }
+    # Where figures have a place (a planted site, a fixed flood point): dots on the same map.
+    points = [
+        [m.lat, m.lon, f"{m.date:%Y-%m-%d} · {figure(m.value)} {programme.unit}"]
+        for m in programme.measurements.filter(
+            lat__isnull=False, status__in=["recorded", "verified"]
+        ).order_by("-date")[:300]
+    ]
     return render(
         request,
         "programmes/detail.html",
@@ -74,7 +82,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
             "programme": programme,
             "city": city,
             "rows": rows,
-            "map_data": map_data,
+            "map_data": {"districts": map_data, "points": points},
             "measurements": selectors.latest_measurements(programme),
             "plan_items": programme.plan_items.select_related("kind"),
             "issues": programme.issues.all()[:20],

@@ -143,3 +143,18 @@ def test_the_record_form_refuses_bad_input_with_both_languages(client, official)
     assert response.status_code == 422
     page = response.content.decode()
     assert "ค่าต้องเป็นตัวเลขไม่ติดลบ" in page and "The value must be a number" in page
+
+
+def test_figures_with_a_place_are_dots_on_the_programmes_map(client, official):
+    services.record_measurement(
+        actor=official,
+        programme=Programme.objects.get(code="flood_risk_points"),
+        district_code="1046",
+        date=YESTERDAY,
+        value="1",
+        lat=13.8596,
+        lon=100.7046,
+    )
+    data = client.get("/programmes/flood_risk_points/").context["map_data"]
+    assert data["points"] == [[13.8596, 100.7046, f"{YESTERDAY:%Y-%m-%d} · 1 จุด"]]
+    assert data["districts"]["1046"]["progress"] is None  # no target for this district

@@ -4,7 +4,8 @@
   "use strict";
   var el = document.getElementById("progress-map");
   if (!el || typeof L === "undefined") return;
-  var figures = JSON.parse(document.getElementById(el.dataset.figures).textContent);
+  var data = JSON.parse(document.getElementById(el.dataset.figures).textContent);
+  var figures = data.districts, points = data.points || [];
   var colours = ["#f6c6c0", "#f3d98b", "#a9d8a5", "#3f9e4d"];
   function colour(p) {
     if (p === null || p === undefined) return "#d0d7de";
@@ -14,8 +15,8 @@
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution }).addTo(map);
   }
-  fetch(el.dataset.boundaries).then(function (r) { return r.json(); }).then(function (data) {
-    var layer = L.geoJSON(data, {
+  fetch(el.dataset.boundaries).then(function (r) { return r.json(); }).then(function (shapes) {
+    var layer = L.geoJSON(shapes, {
       style: function (f) {
         var row = figures[f.properties.code];
         return { color: "#0b5394", weight: 1, fillOpacity: row ? 0.75 : 0.15,
@@ -26,6 +27,10 @@
         if (row) l.bindTooltip(row.label);
       }
     }).addTo(map);
+    points.forEach(function (p) {
+      L.circleMarker([p[0], p[1]], { radius: 5, color: "#0b5394", weight: 2, fillColor: "#ffffff", fillOpacity: 1 })
+        .bindTooltip(p[2]).addTo(map);
+    });
     map.fitBounds(layer.getBounds(), { padding: [4, 4] });
     el.dataset.ready = "1";
   });
