@@ -9,8 +9,10 @@ PORT   ?= 8000
 .PHONY: run serve install setup test test-postgres lint format messages bench clean
 
 # Serves Ruam and runs the background worker beside it (notifications); Ctrl-C stops both.
+# The demo on a laptop signs in without a second factor (RUAM_REQUIRE_2FA=0); make serve and
+# production keep it on.
 run: setup
-	bash -c 'trap "kill 0" EXIT; $(RUAM) db_worker --interval 2 -v0 & $(RUAM) runserver $(HOST):$(PORT)'
+	RUAM_REQUIRE_2FA=$${RUAM_REQUIRE_2FA:-0} bash -c 'trap "kill 0" EXIT; $(RUAM) db_worker --interval 2 -v0 & $(RUAM) runserver $(HOST):$(PORT)'
 
 # As in production: gunicorn (ruam/serve.py) with WhiteNoise, and the worker, on PostgreSQL
 # (DATABASE_URL, default the local server's "ruam" database). See docs/OPERATIONS.md.

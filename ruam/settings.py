@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ruam.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -173,6 +178,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/sarabun", NODE_MODULES / "@fontsource" / "sarabun"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartist", NODE_MODULES / "chartist" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -237,6 +243,15 @@ RUAM_BODY_MODEL = "bodies.Body"
 # Contact details of closed reports are erased this many days after closing (0: kept).
 RUAM_CONTACT_RETENTION_DAYS = int(os.environ.get("RUAM_CONTACT_RETENTION_DAYS", "365"))
 RUAM_SITE_URL = os.environ.get("RUAM_SITE_URL", "http://127.0.0.1:8000")
+# Open data (ruam.insights.opendata): where the files are written, their licence, and the
+# categories whose reports are published with the point rounded to ~1 km and no address.
+RUAM_OPEN_DATA_DIR = Path(os.environ.get("RUAM_OPEN_DATA_DIR", VAR_DIR / "open-data"))
+RUAM_OPEN_DATA_LICENCE = os.environ.get(
+    "RUAM_OPEN_DATA_LICENCE", "Creative Commons Attribution 4.0 (CC BY 4.0)"
+)
+RUAM_OPEN_DATA_SENSITIVE_CATEGORIES = env_list(
+    "RUAM_OPEN_DATA_SENSITIVE_CATEGORIES", "คนจรจัด,ร้องเรียน,เสียงรบกวน,ความปลอดภัย"
+)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -271,6 +286,9 @@ RUAM_RATELIMITS = {
     "signin_account": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ACCOUNT", "20")), 3600),
     "signin_address": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ADDRESS", "100")), 3600),
 }
+# A second factor (TOTP) for administrators and the people who handle reports (on by default).
+RUAM_REQUIRE_2FA = env_bool("RUAM_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Ruam (ร่วม)"
 # A public form sent sooner than this after it was shown is taken for a script (core.antispam).
 RUAM_FORM_MIN_SECONDS = float(os.environ.get("RUAM_FORM_MIN_SECONDS", "3"))
 RUAM_BEHIND_PROXY = env_bool("RUAM_BEHIND_PROXY", False)

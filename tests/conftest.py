@@ -67,6 +67,9 @@ def _test_settings(settings, tmp_path):
     settings.RUAM_SITE_URL = "https://ruam.test"
     # Tests fill forms faster than a person; tests/core/test_antispam.py checks the guard.
     settings.RUAM_FORM_MIN_SECONDS = 0
+    # Most tests sign people in with force_login; tests/accounts/test_second_factor.py checks
+    # the second step.
+    settings.RUAM_REQUIRE_2FA = False
     # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test, nor
     # rate-limit leases taken from counts that were rolled back.
     from ruam.core.ratelimit import forget_leases

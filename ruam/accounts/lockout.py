@@ -57,12 +57,15 @@ class LockoutBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-@receiver(user_login_failed, dispatch_uid="ruam-lockout")
-def count_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
-    if request is None:
-        return
-    username = credentials.get("username", "")
+def record_failure(request: HttpRequest, username: str) -> None:
+    """One more failed attempt (a password, or a second-factor code) for these counts."""
     if locked(request, username):
         return  # refused while locked: not a new guess
     for scope, ident in _counts(request, username):
         record(scope, ident)
+
+
+@receiver(user_login_failed, dispatch_uid="ruam-lockout")
+def count_failure(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
+    if request is not None:
+        record_failure(request, credentials.get("username", ""))

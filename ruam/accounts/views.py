@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django_otp import user_has_device
 
+from ruam.accounts import second_factor
 from ruam.accounts.forms import SignInForm, SignUpForm
+from ruam.core.web import both
 
 
 class LoginView(auth_views.LoginView):
@@ -28,4 +34,48 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("reports:mine")
     return render(
         request, "accounts/signup.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@login_required
+def setup_second_factor(request: HttpRequest) -> HttpResponse:
+    """The first time: scan the QR code, confirm one code, keep the recovery codes."""
+    if user_has_device(request.user):
+        return redirect("accounts:verify")
+    device = second_factor.pending_device(request.user)
+    error, codes = "", None
+    if request.method == "POST":
+        codes = second_factor.confirm(request, device, request.POST.get("code", ""))
+        if codes is None:
+            error = both(second_factor.CODE_WRONG)
+    response = render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "qr": second_factor.qr_svg(device) if codes is None else "",
+            "secret": b32encode(device.bin_key).decode() if codes is None else "",
+            "codes": codes,
+            "error": error,
+            "next": second_factor.next_url(request),
+        },
+        status=422 if error else 200,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def verify_second_factor(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user):
+        return redirect("accounts:setup")
+    error = ""
+    if request.method == "POST":
+        if second_factor.verify(request, request.POST.get("code", "")):
+            return redirect(second_factor.next_url(request))
+        error = both(second_factor.CODE_WRONG)
+    return render(
+        request,
+        "accounts/second_factor_verify.html",
+        {"error": error, "next": second_factor.next_url(request)},
+        status=422 if error else 200,
     )
