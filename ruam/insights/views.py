@@ -1,22 +1,175 @@
-"""The district's staff views of what keeps coming back."""
+"""Public figures (a district's, a group's comparison, the city's), the list behind each figure,
+and the district's staff view of what keeps coming back (hotspots)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_safe
 
+from ruam.core.errors import InvalidInput
 from ruam.core.permissions import allowed
 from ruam.core.web import whole_number
 from ruam.framework.models import Category
-from ruam.geo.models import District
+from ruam.geo.models import District, DistrictGroup
+from ruam.insights import compare, exports, lists, tables
+from ruam.insights.periods import LABELS, period
+from ruam.insights.present import categories_named, issue_stages, periods, shades
+from ruam.insights.selectors import by_category, by_key, place_figures, scope
 from ruam.reports.hotspots import district_hotspots
 from ruam.reports.models import Report
+
+
+def refusing_bad_input(view):
+    """Bad input in a query string (a format, a filter) is a 400 in both languages."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except InvalidInput as exc:
+            items = format_html(
+                "".join("<li>{}<br><span lang='en'>{}</span></li>" for _ in exc.errors),
+                *[part for m in exc.errors.values() for part in (m.th, m.en)],
+            )
+            return HttpResponseBadRequest(
+                format_html(
+                    '<!doctype html><html lang="th"><head><meta charset="utf-8">'
+                    "<title>400</title></head><body><ul>{}</ul></body></html>",
+                    items,
+                )
+            )
+
+    return wrapped
+
+
+def _sort(request) -> tuple[str, bool]:
+    return request.GET.get("sort") or "name", request.GET.get("dir") == "desc"
+
+
+@require_safe
+@refusing_bad_input
+def district_figures(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(District.objects.select_related("group"), code=code)
+    exports.requested(request)
+    f = scope(code, request.GET.get("period"))
+    figures = place_figures(f)
+    categories = categories_named(by_category(f))
+    subdistricts = dict(district.subdistricts.values_list("code", "name_th"))
+    by_subdistrict = [(subdistricts.get(k, k or "—"), n) for k, n in by_key(f, "subdistrict")]
+    found = [
+        tables.place_table(code, district.name_th, figures),
+        tables.status_table(figures),
+        tables.backlog_table(figures),
+        tables.fix_table(figures),
+        tables.categories_table(categories),
+        tables.issues_table(issue_stages(figures)),
+    ]
+    filters = [(exports.PERIOD, f.period.label), (_t("District"), district.name_th)]
+    if response := exports.respond(request, found, filters, f"ruam-{code}-{f.period.key}"):
+        return response
+    return render(
+        request,
+        "insights/district.html",
+        {
+            "district": district,
+            "period": f.period,
+            "periods": periods(f.period.key),
+            "figures": figures,
+            "tables": found,
+            "by_subdistrict": by_subdistrict,
+        },
+    )
+
+
+@require_safe
+@refusing_bad_input
+def report_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The reports behind a figure: public fields only, newest first, a page at a time."""
+    district = get_object_or_404(District, code=code)
+    fmt = exports.requested(request)
+    chosen = lists.ReportFilters.read(request.GET, district)
+    if fmt == "csv":
+        return exports.csv_response(
+            lists.report_table(chosen.queryset()), chosen.described(), f"ruam-{code}", stream=True
+        )
+    if fmt == "xlsx":
+        return lists.xlsx_or_background(request, chosen, district)
+    page = lists.page(chosen.queryset(), request.GET.get("after"))
+    return render(
+        request,
+        "insights/report_list.html",
+        {
+            "district": district,
+            "filters": chosen,
+            "page": page,
+            "query": chosen.query(),
+            "categories": Category.objects.order_by("name_th"),
+            "periods": [(k, LABELS[k]) for k in ("30d", "quarter", "fy", "all")],
+            "statuses": lists.STATUS_CHOICES,
+        },
+    )
+
+
+def _comparison_page(request, group: DistrictGroup | None, template: str) -> HttpResponse:
+    exports.requested(request)
+    chosen = period(request.GET.get("period"))
+    sort, descending = _sort(request)
+    districts = compare.compare_districts(chosen, group, sort, descending)
+    found = [tables.comparison_table(districts)]
+    groups = None
+    if group is None:
+        groups = compare.compare_groups(chosen, sort, descending)
+        found.append(tables.comparison_table(groups, groups=True))
+        found[-1].name = "groups"
+    filters = [(exports.PERIOD, chosen.label)]
+    if group is not None:
+        filters.append((_t("District group"), group.name_th))
+    stem = f"ruam-{'group-' + group.code if group else 'city'}-{chosen.key}"
+    if response := exports.respond(request, found, filters, stem):
+        return response
+    return render(
+        request,
+        template,
+        {
+            "group": group,
+            "comparison": districts,
+            "groups": groups,
+            "periods": periods(chosen.key),
+            "period": chosen,
+            "shades": shades(districts),
+            "printed": timezone.now(),
+        },
+    )
+
+
+@require_safe
+@refusing_bad_input
+def group_figures(request: HttpRequest, code: str) -> HttpResponse:
+    group = get_object_or_404(DistrictGroup, code=code)
+    return _comparison_page(request, group, "insights/compare_print.html")
+
+
+@require_safe
+@refusing_bad_input
+def group_print(request: HttpRequest, code: str) -> HttpResponse:
+    group = get_object_or_404(DistrictGroup, code=code)
+    return _comparison_page(request, group, "insights/compare_print.html")
+
+
+@require_safe
+@refusing_bad_input
+def city_figures(request: HttpRequest) -> HttpResponse:
+    return _comparison_page(request, None, "insights/city.html")
 
 
 @login_required

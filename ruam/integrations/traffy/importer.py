@@ -209,6 +209,10 @@ class TraffyImporter:
         self.summary.duplicates = suggest_many(
             Report.objects.filter(channel=Channel.IMPORT, modified__gte=since)
         )
+        # The figures' tallies, whole: an import sends no per-report signals.
+        from ruam.insights.cube import rebuild
+
+        rebuild()
         self.summary.index_seconds = time.time() - t
 
 
