@@ -203,6 +203,19 @@ def rate(client, person, world) -> bool:
     return report.rating == 4
 
 
+def post_update(client, person, world) -> bool:
+    """Only the program that sent a report speaks for its reporter: no person, whatever seat."""
+    from ruam.core.errors import NotAllowed
+    from ruam.integrations.open311.updates import post_update as post
+
+    report = world.report(Status.FINISHED)
+    try:
+        post(key=person, report=report, description="ยังไม่ได้แก้")
+    except NotAllowed:
+        return False
+    return True
+
+
 def view_inbox(client, person, world) -> bool:
     return _shown(client.get("/inbox/"))
 
@@ -296,6 +309,10 @@ def view_hotspots(client, person, world) -> bool:
     return _shown(client.get(f"/districts/{TARGET}/hotspots/"))
 
 
+def view_dashboard(client, person, world) -> bool:
+    return _shown(client.get(f"/dashboards/?district={TARGET}"))
+
+
 # Programmes: flood-risk points, owned by the drainage department (the department_official's).
 PROGRAMME = "flood_risk_points"
 
@@ -374,6 +391,7 @@ MATRIX: dict[str, Row] = {
                           {"author"} | COMMITTEE, {"author"}),
     "reports.rate": Row(rate, {"author"}, {"author"}),
     "reports.view_inbox": Row(view_inbox, HANDLERS, HANDLERS),
+    "reports.post_update": Row(post_update, set(), set()),
     "issues.propose_issue": Row(propose_issue, SIGNED_IN, SIGNED_IN),
     "issues.create_issue": Row(create_issue, COMMITTEE, set(), gate=False),
     "issues.support_issue": Row(support_issue, SIGNED_IN, SIGNED_IN),
@@ -388,6 +406,8 @@ MATRIX: dict[str, Row] = {
     "meetings.view_minutes": Row(view_minutes, OFFICERS, set()),
     "insights.view_hotspots": Row(view_hotspots, COMMITTEE | OFFICE | {"group_committee_member",
                                   "city_staff"}, {"city_staff"}),
+    "insights.view_dashboard": Row(view_dashboard, COMMITTEE | OFFICE | {"group_committee_member",
+                                   "city_staff"}, {"city_staff"}),
     "programmes.record_measurement": Row(record_measurement, OFFICE | {"department_official"},
                                          {"department_official"}),
     "programmes.verify_measurement": Row(verify_measurement, {"committee_secretary",
@@ -471,6 +491,7 @@ def _prepare(rule: str, world: World) -> None:
         "reports.confirm_fix": lambda: world.report(Status.FINISHED),
         "reports.reopen": lambda: world.report(Status.FINISHED),
         "reports.rate": lambda: world.report(Status.FINISHED),
+        "reports.post_update": lambda: world.report(Status.FINISHED),
         "privacy.manage_report_contact": lambda: world.report(),
         "issues.support_issue": world.issue,
         "issues.comment_issue": world.issue,

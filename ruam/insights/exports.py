@@ -152,7 +152,7 @@ def write_workbook(
             title = str(table.title)
         sheet.append([WriteOnlyCell(sheet, value=title)])
         sheet.append(["ตัวกรอง (filters)", filters_text(filters)])
-        sheet.append([])
+        sheet.append([""])  # a blank row (an empty list writes no row)
         header = []
         for column in table.columns:
             cell = WriteOnlyCell(sheet, value=column.thai)
