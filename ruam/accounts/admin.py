@@ -26,8 +26,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
     listed, attached to a body, or revoked by unticking "active"."""
 
     list_display = ["name", "prefix", "body", "is_active", "created", "last_used", "revoked"]
-    list_filter = ["is_active"]
-    fields = ["name", "prefix", "body", "is_active", "created", "last_used", "revoked"]
+    list_filter = ["is_active", "client_collects_consent"]
+    fields = [
+        "name",
+        "prefix",
+        "body",
+        "is_active",
+        "client_collects_consent",
+        "created",
+        "last_used",
+        "revoked",
+    ]
     readonly_fields = ["name", "prefix", "created", "last_used", "revoked"]
     autocomplete_fields = ["body"]
 

@@ -45,6 +45,17 @@ class ApiKey(models.Model):
         verbose_name=_("acts for body"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The key's owner attests that its own service asks residents for consent before sending
+    # their contact details (Open311 has no consent field): they are then kept, else dropped.
+    client_collects_consent = models.BooleanField(
+        _("client collects consent"),
+        default=False,
+        help_text=_(
+            "The program's owner attests that residents agree, in the program, before their "
+            "contact details are sent. Without it, contact details sent without consent are "
+            "dropped."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)

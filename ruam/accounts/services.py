@@ -15,10 +15,20 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(*, name: str, body=None) -> tuple[ApiKey, str]:
-    """A new active key; the plain key is returned once and never stored."""
+def create_api_key(
+    *, name: str, body=None, client_collects_consent: bool = False
+) -> tuple[ApiKey, str]:
+    """A new active key; the plain key is returned once and never stored.
+    ``client_collects_consent``: the owner attests that its program asks residents for consent
+    before sending their contact details (Open311 clients have no field for it)."""
     key = "ruam_" + secrets.token_urlsafe(30)
-    api_key = ApiKey(name=name, prefix=key[5:13], key_hash=_hash(key), body=body)
+    api_key = ApiKey(
+        name=name,
+        prefix=key[5:13],
+        key_hash=_hash(key),
+        body=body,
+        client_collects_consent=client_collects_consent,
+    )
     api_key.full_clean()
     api_key.save()
     return api_key, key

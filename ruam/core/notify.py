@@ -22,12 +22,16 @@ class Recipient:
     name: str = ""
     email: str = ""
     phone: str = ""
+    line_user_id: str = ""  # a LINE user who follows the district's LINE account
 
 
 @dataclass(frozen=True)
 class Message:
     subject: str
     body: str
+    # What the message is about ("report-event:42"): a channel that can retry safely (LINE's
+    # retry key) derives its key from it, so a retried task never sends it twice.
+    key: str = ""
 
 
 class Channel:

@@ -41,6 +41,7 @@ def _contact(report: Report) -> dict:
         "name": report.contact_name,
         "email": report.contact_email,
         "phone": report.contact_phone,
+        "line_user_id": report.contact_line_id,
         "consent_given": report.consent_at,
         "consent_notice_version": report.consent_version,
     }
@@ -156,8 +157,10 @@ _NO_CONTACT = {
     "contact_name": "",
     "contact_email": "",
     "contact_phone": "",
+    "contact_line_id": "",
     "consent_at": None,
     "consent_version": "",
+    "consent_taken_by": None,
 }
 
 
@@ -220,7 +223,9 @@ def erase_expired_contacts(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     expired = (
         Report.objects.filter(status__in=CLOSED, status_changed__lt=cutoff)
-        .exclude(contact_name="", contact_email="", contact_phone="", consent_at=None)
+        .exclude(
+            contact_name="", contact_email="", contact_phone="", contact_line_id="", consent_at=None
+        )
         .values_list("pk", flat=True)
     )
     pks = list(expired)

@@ -128,6 +128,28 @@ class Report(models.Model):
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent notice version"), max_length=20, blank=True)
     reporter_key_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A LINE user's id (LINE channel), used only to tell them of progress, with their consent.
+    contact_line_id = models.CharField(_("LINE user id"), max_length=64, blank=True)
+    # Assisted entry: the official or volunteer who read the consent notice to the resident.
+    consent_taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent taken by"),
+        db_index=False,
+    )
+    # The program (API key) that sent it: its client may send the reporter's updates.
+    api_key = models.ForeignKey(
+        "accounts.ApiKey",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by program"),
+        db_index=False,
+    )
 
     responsible = models.ForeignKey(
         "bodies.Body",

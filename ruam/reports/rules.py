@@ -81,6 +81,17 @@ def is_reporter(user: Any, target: Any) -> bool:
     return report.reporter_key_matches(key)
 
 
+@rules.predicate
+def is_sending_key(key: Any, target: Any) -> bool:
+    """The program (API key) that sent the report: its client speaks for the reporter."""
+    report = _report(target)
+    return (
+        getattr(key, "key_hash", None) is not None
+        and report is not None
+        and getattr(report, "api_key_id", None) == key.pk
+    )
+
+
 # Staff moves: accept, coordinate, forward, invite, reject, resolve, close, mark duplicate;
 # deciding on a probable duplicate; seeing the reporter's contact details.
 rules.add_perm(
@@ -88,8 +99,10 @@ rules.add_perm(
     is_district_official | sits_in_responsible_body | is_key_for_report,
 )
 # The reporter's own moves; the district's committee may confirm or reopen for residents.
-rules.add_perm("reports.confirm_fix", is_reporter | is_committee_member)
-rules.add_perm("reports.reopen", is_reporter | is_committee_member)
+rules.add_perm("reports.confirm_fix", is_reporter | is_committee_member | is_sending_key)
+rules.add_perm("reports.reopen", is_reporter | is_committee_member | is_sending_key)
+# A program's update for the reporter of a report it sent (Open311 servicerequestupdates).
+rules.add_perm("reports.post_update", is_sending_key)
 rules.add_perm("reports.rate", is_reporter)
 # A division's inbox: for people who sit in an office, a division or a central department.
 rules.add_perm("reports.view_inbox", handles_reports_somewhere)

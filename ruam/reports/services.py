@@ -80,11 +80,19 @@ def submit_report(
     idempotency_scope: str = "",
     idempotency_key: str = "",
     actor_body: Body | None = None,
+    contact_line_id: str = "",
+    consent_version: str = "",
+    consent_taken_by=None,
+    entered_by=None,
+    api_key=None,
 ) -> Submitted:
     """Validate everything, then create the report, route it and record the first event.
 
     A failed submission writes nothing. With an idempotency key, the same submission sent
-    again returns the first report instead of making another.
+    again returns the first report instead of making another. ``entered_by``: the official
+    who typed it in for a resident (assisted entry), the first event's actor; the report then
+    has no reporter account. ``consent_version``: the notice the consent was given to, when
+    it is not the web form's.
     """
     if idempotency_key and (seen := _seen_before(idempotency_scope, idempotency_key)):
         return seen
@@ -103,6 +111,8 @@ def submit_report(
     place = check.place(errors, lat, lon, district_code, address)
     chosen = check.categories(errors, categories)
     check.contact(errors, contact_name, contact_email, contact_phone, consent)
+    if contact_line_id and not consent:
+        errors["consent"] = M.CONSENT_REQUIRED
     processed = check.photos(errors, photos)
     if errors:
         raise InvalidInput(errors)
@@ -114,6 +124,8 @@ def submit_report(
         # caller's transaction a savepoint keeps a lost idempotency race from breaking it.
         alone = not processed and not transaction.get_connection().in_atomic_block
         with contextlib.nullcontext() if alone else transaction.atomic():
+            if entered_by is not None:
+                reporter = None
             key = None if getattr(reporter, "is_authenticated", False) else new_reporter_key()
             report, event = _create(
                 description=description,
@@ -124,8 +136,15 @@ def submit_report(
                 reporter=reporter,
                 contact=(contact_name, contact_email, contact_phone),
                 consent=consent,
+                consent_version=consent_version or check.CONSENT_VERSION,
                 actor_body=actor_body,
                 reporter_key_hash=hash_key(key) if key else "",
+                extra={
+                    "contact_line_id": contact_line_id,
+                    "consent_taken_by": consent_taken_by if consent else None,
+                    "api_key": api_key,
+                },
+                entered_by=entered_by,
                 idempotency=(idempotency_scope, idempotency_key) if idempotency_key else None,
             )
             stored = _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
@@ -153,8 +172,11 @@ def _create(
     reporter,
     contact: tuple[str, str, str],
     consent: bool,
+    consent_version: str,
     actor_body: Body | None,
     reporter_key_hash: str,
+    extra: dict,
+    entered_by=None,
     idempotency: tuple[str, str] | None = None,
 ) -> tuple[Report, ReportEvent]:
     now = timezone.now()
@@ -176,8 +198,9 @@ def _create(
         contact_email=contact[1],
         contact_phone=contact[2],
         consent_at=now if consent else None,
-        consent_version=check.CONSENT_VERSION if consent else "",
+        consent_version=consent_version if consent else "",
         reporter_key_hash=reporter_key_hash,
+        **extra,
         responsible_id=where.responsible_id,
         department_id=where.department_id,
         deadline=now + dt.timedelta(days=where.deadline_days),
@@ -189,7 +212,7 @@ def _create(
     event = ReportEvent(
         report=report,
         kind=ReportEvent.Kind.CREATED,
-        actor=report.reporter,
+        actor=entered_by or report.reporter,
         actor_body=actor_body,
         to_status=Status.WAITING,
         target_body_id=where.responsible_id,
@@ -361,9 +384,12 @@ def _reporter_move(report: Report, *, to: str, actor, note: str = "", **extra) -
     )
 
 
-def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) -> ReportEvent:
+def confirm_fix(
+    report: Report, *, actor=None, reporter_key: str | None = None, api_key=None
+) -> ReportEvent:
     """The reporter (or a member of the district's committee) confirms the fix."""
-    require(actor, "reports.confirm_fix", Presented(report, reporter_key), M.NOT_REPORTER)
+    presented = Presented(report, reporter_key)
+    require(api_key or actor, "reports.confirm_fix", presented, M.NOT_REPORTER)
     if Status.CONFIRMED not in allowed_for_reporter(report.status):
         raise InvalidInput({"status": M.MOVE_NOT_ALLOWED})
     return _reporter_move(
@@ -375,10 +401,12 @@ def confirm_fix(report: Report, *, actor=None, reporter_key: str | None = None) 
 
 
 def reopen(
-    report: Report, *, reason: str, actor=None, reporter_key: str | None = None
+    report: Report, *, reason: str, actor=None, reporter_key: str | None = None, api_key=None
 ) -> ReportEvent:
-    """The reporter says it is not fixed: the report goes back to the body responsible."""
-    require(actor, "reports.reopen", Presented(report, reporter_key), M.NOT_REPORTER)
+    """The reporter says it is not fixed: the report goes back to the body responsible.
+    ``api_key``: the program that sent the report, speaking for its reporter."""
+    presented = Presented(report, reporter_key)
+    require(api_key or actor, "reports.reopen", presented, M.NOT_REPORTER)
     reason = (reason or "").strip()
     errors: dict[str, Bilingual] = {}
     if Status.REOPENED not in allowed_for_reporter(report.status):
@@ -477,7 +505,8 @@ def _decide(suggestion: DuplicateSuggestion, state: str, actor) -> None:
 
 
 def has_contact(report: Report) -> bool:
-    return bool(report.contact_name or report.contact_email or report.contact_phone)
+    contact = (report.contact_name, report.contact_email, report.contact_phone)
+    return any(contact) or bool(report.contact_line_id)
 
 
 def log_contact_access(report: Report, *, viewer, where: str) -> None:

@@ -38,11 +38,12 @@ def reporter_of(report: Report) -> Recipient | None:
     name = report.contact_name if consented else ""
     email = report.contact_email if consented else ""
     phone = report.contact_phone if consented else ""
+    line = report.contact_line_id if consented else ""
     if not email and report.reporter_id and report.reporter.email:
         email, name = report.reporter.email, name or str(report.reporter)
-    if not (email or phone):
+    if not (email or phone or line):
         return None
-    return Recipient(name, email, phone)
+    return Recipient(name, email, phone, line)
 
 
 @task()
@@ -67,7 +68,8 @@ def notify_status_change(event_id: int) -> int:
             + (f"Note: {event.note}\n" if event.note else "")
             + f"Follow it: {_link(report)}\n"
         )
-        sent += deliver([recipient], Message(f"[ร่วม] {report.display_code}: {th} / {en}", body))
+        subject = f"[ร่วม] {report.display_code}: {th} / {en}"
+        sent += deliver([recipient], Message(subject, body, key=f"report-event:{event.pk}"))
     # A reopened report comes back to the responsible body: tell it too.
     if event.to_status == Status.REOPENED and report.responsible_id:
         sent += _tell_body(report, [report.responsible_id], "เรื่องถูกเปิดใหม่", "Report reopened")

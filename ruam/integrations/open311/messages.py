@@ -66,3 +66,20 @@ CONSENT_ATTRIBUTE = B(
 )
 CONSENT_YES = B("ยินยอม", "Yes, I agree")
 CONSENT_NO = B("ไม่ยินยอม", "No")
+
+CONTACT_DROPPED_NO_CONSENT = B(
+    "ไม่ได้เก็บข้อมูลติดต่อ เพราะไม่มีความยินยอม (attribute[contact_consent])",
+    "contact details not stored: no consent (attribute[contact_consent])",
+)
+CONTACT_DROPPED_INVALID = B(
+    "ไม่ได้เก็บข้อมูลติดต่อ เพราะข้อมูลไม่ถูกต้อง", "contact details not stored: they are not valid"
+)
+UPDATE_NOT_YOURS = B(
+    "ส่งความคืบหน้าได้เฉพาะเรื่องที่โปรแกรมนี้ (api_key นี้) ส่งมาเท่านั้น",
+    "Only the program (api_key) that sent this request may send updates for it.",
+)
+UPDATE_TEXT_REQUIRED = B("โปรดระบุ description", "description is required.")
+UPDATE_TEXT_TOO_LONG = B(
+    "description ยาวเกิน 4,000 ตัวอักษร", "description is longer than 4,000 characters."
+)
+REQUEST_ID_REQUIRED = B("โปรดระบุ service_request_id", "service_request_id is required.")

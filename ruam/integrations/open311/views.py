@@ -28,18 +28,20 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ruam.accounts.services import api_key_from
 from ruam.core.api_schemas import moment_problem
-from ruam.core.errors import Bilingual, InvalidInput
+from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
 from ruam.core.ratelimit import allow
 from ruam.framework.lookups import category_id
 from ruam.framework.models import Category
 from ruam.integrations.open311 import messages as M
 from ruam.integrations.open311 import serializers
 from ruam.integrations.open311.formats import BANGKOK, FORMATS, absolute, errors, render
+from ruam.integrations.open311.updates import post_update
 from ruam.reports.forms import read_files
 from ruam.reports.models import Channel, Report, ReportEvent, normalise_code
 from ruam.reports.selectors import public_reports
 from ruam.reports.services import submit_report
 from ruam.reports.statuses import CLOSED, OPEN
+from ruam.reports.validation import contact as check_contact
 
 MAX_RESULTS = 1000
 REQUESTS_WINDOW = dt.timedelta(days=90)
@@ -60,6 +62,8 @@ FIELDS = {
     "photos": "media",
 }
 TRUE = {"true", "1", "yes"}
+# consent_version of contact details whose consent the key's owner attests its service took.
+CLIENT_ATTESTED = "client-attested"
 FALSE = {"false", "0", "no", ""}
 
 
@@ -266,6 +270,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Problem(400, *problems)
 
     name = f"{data.get('first_name') or ''} {data.get('last_name') or ''}".strip()
+    contact, consent, version, dropped = _contact(key, name, data, consent_value)
     try:
         result = submit_report(
             description=data.get("description") or "",
@@ -274,27 +279,49 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             lon=lon,
             address=data.get("address_string") or "",
             categories=[str(service_id)],
-            contact_name=name,
-            contact_email=data.get("email") or "",
-            contact_phone=data.get("phone") or "",
-            consent=consent_value in TRUE,
+            contact_name=contact[0],
+            contact_email=contact[1],
+            contact_phone=contact[2],
+            consent=consent,
+            consent_version=version,
             # Photos as files (multipart `media`, up to 5), checked as the web form's are.
             photos=read_files(files),
             idempotency_scope=f"open311:{key.pk}",
             idempotency_key=request.headers.get("Idempotency-Key", "").strip()[:200],
             actor_body=key.body,
+            api_key=key,
         )
     except InvalidInput as exc:
         raise Problem(400, *((FIELDS.get(f, f), msg) for f, msg in exc.errors.items())) from None
     report = result.report
-    answer = [
-        {
-            "service_request_id": report.code,
-            "service_notice": serializers.notice(report),
-            "account_id": None,
-        }
-    ]
+    notice = serializers.notice(report)
+    if dropped is not None:
+        notice += f" ({dropped.en} / {dropped.th})"
+    answer = [{"service_request_id": report.code, "service_notice": notice, "account_id": None}]
     return render(fmt, "service_requests", answer, status=201 if result.created else 200)
+
+
+def _contact(
+    key, name: str, data: QueryDict, consent_value: str
+) -> tuple[tuple[str, str, str], bool, str, Bilingual | None]:
+    """The contact details to keep, whether consent was given, its notice's version, and why
+    any were dropped. A report is never refused over contact details: without consent (the
+    ``contact_consent`` attribute, or the key's owner attesting that its service collects it)
+    or when they are not valid, the report is kept and the details are not stored."""
+    contact = (name, (data.get("email") or "").strip(), (data.get("phone") or "").strip())
+    if not any(contact):
+        return ("", "", ""), False, "", None
+    if consent_value in TRUE:
+        consent, version = True, ""  # Ruam's own notice, as the service definition shows it
+    elif not consent_value and key.client_collects_consent:
+        consent, version = True, CLIENT_ATTESTED
+    else:
+        return ("", "", ""), False, "", M.CONTACT_DROPPED_NO_CONSENT
+    problems: dict[str, Bilingual] = {}
+    check_contact(problems, *contact, consent)
+    if problems:
+        return ("", "", ""), False, "", M.CONTACT_DROPPED_INVALID
+    return contact, consent, version, None
 
 
 def _search(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -345,8 +372,11 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 # -- updates (mySociety's extension) ---------------------------------------------------------
 
 
-@endpoint("GET")
+@csrf_exempt
+@endpoint("GET", "POST")
 def updates(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _post_update(request, fmt)
     start, end = _window(request, UPDATES_WINDOW, limit_span=False)
     events = (
         ReportEvent.objects.filter(created__gte=start, created__lte=end)
@@ -356,3 +386,33 @@ def updates(request: HttpRequest, fmt: str) -> HttpResponse:
         .order_by("created", "pk")[:MAX_RESULTS]
     )
     return render(fmt, "service_request_updates", serializers.updates(list(events)))
+
+
+def _post_update(request: HttpRequest, fmt: str) -> HttpResponse:
+    """A resident's update for a request this key sent: reopens, confirms or annotates it."""
+    data, _ = _form(request)
+    key = api_key_from(data.get("api_key"))
+    if key is None:
+        raise Problem(403, ("api_key", M.KEY_INVALID))
+    if not allow("report_api", f"open311:{key.pk}"):
+        raise Problem(429, ("", M.TOO_MANY))
+    request_id = (data.get("service_request_id") or "").strip()
+    if not request_id:
+        raise Problem(400, ("service_request_id", M.REQUEST_ID_REQUIRED))
+    report = _report(request_id)
+    if report is None:
+        raise Problem(404, ("service_request_id", M.REQUEST_UNKNOWN))
+    try:
+        posted = post_update(
+            key=key,
+            report=report,
+            description=data.get("description") or "",
+            status=data.get("status") or "",
+            update_id_ext=data.get("update_id_ext") or "",
+        )
+    except NotAllowed as exc:
+        raise Problem(403, ("service_request_id", exc.message)) from None
+    except InvalidInput as exc:
+        raise Problem(400, *exc.errors.items()) from None
+    answer = [{"update_id": str(posted.event.pk)}]
+    return render(fmt, "service_request_updates", answer, status=201 if posted.created else 200)

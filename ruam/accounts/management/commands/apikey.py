@@ -1,4 +1,4 @@
-"""ruam apikey create NAME [--body CODE] | revoke NAME | list"""
+"""ruam apikey create NAME [--body CODE] [--client-collects-consent] | revoke NAME | list"""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ class Command(BaseCommand):
         create = sub.add_parser("create", help="create a key and print it (shown only once)")
         create.add_argument("name")
         create.add_argument("--body", help="code of the body the key acts for, e.g. office-1046")
+        create.add_argument(
+            "--client-collects-consent",
+            action="store_true",
+            help="the program's owner attests that residents agree, in the program, before "
+            "their contact details are sent; without it, contact details sent without "
+            "attribute[contact_consent]=true are dropped (the report is kept)",
+        )
         revoke = sub.add_parser("revoke", help="revoke a key")
         revoke.add_argument("name")
         sub.add_parser("list", help="list keys")
@@ -30,7 +37,11 @@ class Command(BaseCommand):
                 body = Body.objects.filter(code=options["body"]).first()
                 if body is None:
                     raise CommandError(f"No body with code {options['body']!r}.")
-            _, key = create_api_key(name=options["name"], body=body)
+            _, key = create_api_key(
+                name=options["name"],
+                body=body,
+                client_collects_consent=options.get("client_collects_consent", False),
+            )
             self.stdout.write(key)
         elif action == "revoke":
             try:
@@ -41,4 +52,7 @@ class Command(BaseCommand):
         else:
             for key in ApiKey.objects.all():
                 state = "active" if key.is_active else "revoked"
-                self.stdout.write(f"{key.name}\t{key.prefix}…\t{state}\t{key.last_used or '-'}")
+                consent = "client-collects-consent" if key.client_collects_consent else "-"
+                self.stdout.write(
+                    f"{key.name}\t{key.prefix}…\t{state}\t{consent}\t{key.last_used or '-'}"
+                )
