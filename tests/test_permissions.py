@@ -216,19 +216,6 @@ def post_update(client, person, world) -> bool:
     return True
 
 
-def post_update(client, person, world) -> bool:
-    """Only the program that sent a report speaks for its reporter: no person, whatever seat."""
-    from ruam.core.errors import NotAllowed
-    from ruam.integrations.open311.updates import post_update as post
-
-    report = world.report(Status.FINISHED)
-    try:
-        post(key=person, report=report, description="ยังไม่ได้แก้")
-    except NotAllowed:
-        return False
-    return True
-
-
 def view_inbox(client, person, world) -> bool:
     return _shown(client.get("/inbox/"))
 
@@ -405,7 +392,6 @@ MATRIX: dict[str, Row] = {
     "reports.rate": Row(rate, {"author"}, {"author"}),
     "reports.view_inbox": Row(view_inbox, HANDLERS, HANDLERS),
     "reports.post_update": Row(post_update, set(), set()),
-    "reports.post_update": Row(post_update, set(), set()),
     "issues.propose_issue": Row(propose_issue, SIGNED_IN, SIGNED_IN),
     "issues.create_issue": Row(create_issue, COMMITTEE, set(), gate=False),
     "issues.support_issue": Row(support_issue, SIGNED_IN, SIGNED_IN),
@@ -505,7 +491,6 @@ def _prepare(rule: str, world: World) -> None:
         "reports.confirm_fix": lambda: world.report(Status.FINISHED),
         "reports.reopen": lambda: world.report(Status.FINISHED),
         "reports.rate": lambda: world.report(Status.FINISHED),
-        "reports.post_update": lambda: world.report(Status.FINISHED),
         "reports.post_update": lambda: world.report(Status.FINISHED),
         "privacy.manage_report_contact": lambda: world.report(),
         "issues.support_issue": world.issue,
