@@ -216,6 +216,13 @@ def post_update(client, person, world) -> bool:
     return True
 
 
+def enter_report(client, person, world) -> bool:
+    """A walk-in's report recorded at the desk, pinned in the target district."""
+    data = {"description": "ไฟทางดับหน้าตลาด", "lat": "13.8596", "lon": "100.7046"}
+    _posted(client.post("/inbox/enter/", data))
+    return Report.objects.filter(channel=Channel.ASSISTED, district_id=TARGET).exists()
+
+
 def view_inbox(client, person, world) -> bool:
     return _shown(client.get("/inbox/"))
 
@@ -392,6 +399,8 @@ MATRIX: dict[str, Row] = {
     "reports.rate": Row(rate, {"author"}, {"author"}),
     "reports.view_inbox": Row(view_inbox, HANDLERS, HANDLERS),
     "reports.post_update": Row(post_update, set(), set()),
+    "reports.enter_report": Row(enter_report, OFFICE | COMMITTEE | {"department_official",
+                                "city_staff"}, {"department_official", "city_staff"}),
     "issues.propose_issue": Row(propose_issue, SIGNED_IN, SIGNED_IN),
     "issues.create_issue": Row(create_issue, COMMITTEE, set(), gate=False),
     "issues.support_issue": Row(support_issue, SIGNED_IN, SIGNED_IN),

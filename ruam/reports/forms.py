@@ -138,3 +138,44 @@ class BulkForm(forms.Form):
     def __init__(self, *args, codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["codes"].choices = [(c, c) for c in codes]
+
+
+class AssistedForm(forms.Form):
+    """Assisted entry: an official types in a resident's report (``reports.assisted``)."""
+
+    description = forms.CharField(
+        label=_("What is the problem? (in the resident's words)"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+        max_length=4000,
+        required=False,
+    )
+    lat = forms.CharField(label=_("Latitude"), required=False)
+    lon = forms.CharField(label=_("Longitude"), required=False)
+    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=300)
+    district = forms.ChoiceField(label=_("District (if there is no pin)"), required=False)
+    categories = forms.MultipleChoiceField(
+        label=_("Kind of problem"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    photos = MultipleFileField(
+        label=_("Photos the resident brought (up to 5)"),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+    )
+    contact_name = forms.CharField(label=_("Resident's name"), required=False, max_length=150)
+    contact_email = forms.CharField(label=_("Email"), required=False, max_length=254)
+    contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    consent = forms.BooleanField(
+        label=_("I read the notice above to the resident and the resident agreed."),
+        required=False,
+    )
+    submission = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", "—")] + [
+            (d.code, d.name) for d in District.objects.order_by("name_th")
+        ]
+        self.fields["categories"].choices = [
+            (c.pk, c.name) for c in Category.objects.filter(is_active=True).order_by("name_th")
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4().hex)

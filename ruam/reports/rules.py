@@ -92,6 +92,22 @@ def is_sending_key(key: Any, target: Any) -> bool:
     )
 
 
+@rules.predicate
+def enters_reports(user: Any, target: Any) -> bool:
+    """Records reports for residents (assisted entry): the officials and committee members of
+    the target's district; the city's and central departments' staff anywhere (the hotline).
+    Without a target: whether the person may do it anywhere, for the form itself."""
+    mine = seats(user)
+    if any(seat.kind in {Body.Kind.DEPARTMENT, Body.Kind.CITY} for seat in mine):
+        return True
+    kinds = {Body.Kind.DISTRICT_OFFICE, Body.Kind.DIVISION, Body.Kind.COMMITTEE}
+    kinds.add(Body.Kind.WORKING_GROUP)
+    district = getattr(target, "code", None) if target is not None else None
+    return any(
+        seat.kind in kinds and (target is None or seat.district == district) for seat in mine
+    )
+
+
 # Staff moves: accept, coordinate, forward, invite, reject, resolve, close, mark duplicate;
 # deciding on a probable duplicate; seeing the reporter's contact details.
 rules.add_perm(
@@ -104,5 +120,7 @@ rules.add_perm("reports.reopen", is_reporter | is_committee_member | is_sending_
 # A program's update for the reporter of a report it sent (Open311 servicerequestupdates).
 rules.add_perm("reports.post_update", is_sending_key)
 rules.add_perm("reports.rate", is_reporter)
+# Assisted entry (a walk-in, a phone call, a community meeting): for the report's district.
+rules.add_perm("reports.enter_report", enters_reports)
 # A division's inbox: for people who sit in an office, a division or a central department.
 rules.add_perm("reports.view_inbox", handles_reports_somewhere)

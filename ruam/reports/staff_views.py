@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,12 +20,12 @@ from ruam.core.permissions import allowed
 from ruam.core.web import add_errors, attempt, both
 from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
-from ruam.reports import services
-from ruam.reports.forms import BulkForm, StaffActionForm, read_files
+from ruam.reports import assisted, services
+from ruam.reports.forms import AssistedForm, BulkForm, StaffActionForm, read_files
 from ruam.reports.models import ContactAccess, Report, normalise_code
 from ruam.reports.selectors import filter_reports, handling_bodies, inbox, target_bodies
 from ruam.reports.statuses import Status, allowed_for_staff
-from ruam.reports.views import get_report
+from ruam.reports.views import SESSION_KEYS, _remember_key, get_report
 
 VIEWS = [
     ("new", gettext_lazy("New")),
@@ -178,3 +179,78 @@ def _next(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return "reports:inbox"
+
+
+# -- assisted entry: a walk-in, a phone call, a community meeting ------------------------------
+
+
+@login_required
+def enter(request: HttpRequest) -> HttpResponse:
+    """An official or committee volunteer records a report for a resident (channel: assisted),
+    with the resident's contact details only if they agreed to the notice read to them."""
+    if not allowed(request.user, "reports.enter_report"):
+        raise PermissionDenied(both(assisted.NOT_HERE))
+    form = AssistedForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = assisted.enter_report(
+                    actor=request.user,
+                    description=data["description"],
+                    lat=data["lat"],
+                    lon=data["lon"],
+                    address=data["address"],
+                    district_code=data["district"] or None,
+                    categories=data["categories"],
+                    contact_name=data["contact_name"],
+                    contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"],
+                    consent=data["consent"],
+                    photos=read_files(data["photos"]),
+                    idempotency_key=data["submission"],
+                )
+            except InvalidInput as exc:
+                add_errors(form, exc, aliases={"location": "lat"})
+            except NotAllowed as exc:
+                # What was typed stays on the page: nothing is lost, nothing is written.
+                form.add_error(None, both(exc.message))
+                status = 403
+            else:
+                if result.reporter_key:
+                    _remember_key(request, result.report.code, result.reporter_key)
+                return redirect("reports:slip", code=result.report.code)
+    return render(
+        request,
+        "reports/enter.html",
+        {
+            "form": form,
+            "notice": assisted.CONSENT_NOTICES[assisted.CONSENT_VERSION],
+            "notice_version": assisted.CONSENT_VERSION,
+        },
+        status=status,
+    )
+
+
+@login_required
+def slip(request: HttpRequest, code: str) -> HttpResponse:
+    """The resident's slip: the tracking code, the report's link and (right after entry) the
+    private link; a text to send by SMS; printable."""
+    report = get_report(code)
+    if not allowed(request.user, "reports.enter_report", report.district):
+        raise PermissionDenied(both(assisted.NOT_HERE))
+    link = request.build_absolute_uri(reverse("reports:detail", args=[report.code]))
+    key = request.session.get(SESSION_KEYS, {}).get(report.code)
+    return render(
+        request,
+        "reports/slip.html",
+        {
+            "report": report,
+            "link": link,
+            "private_link": f"{link}?key={key}" if key else None,
+            "track": request.build_absolute_uri(reverse("reports:track")),
+            "sms": f"ร่วม: รับเรื่อง {report.display_code} แล้ว ติดตามได้ที่ {link}",
+        },
+    )

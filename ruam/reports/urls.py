@@ -15,6 +15,8 @@ urlpatterns = [
     path("reports/<str:code>/support/", views.support, name="support"),
     path("inbox/", staff_views.inbox_view, name="inbox"),
     path("inbox/bulk/", staff_views.bulk, name="bulk"),
+    path("inbox/enter/", staff_views.enter, name="enter"),
+    path("inbox/<str:code>/slip/", staff_views.slip, name="slip"),
     path("inbox/<str:code>/", staff_views.staff_report, name="staff"),
     path(
         "inbox/<str:code>/duplicates/<int:pk>/<str:decision>/",
