@@ -23,7 +23,6 @@ from ruam.printing.pdf import render_pdf
 from ruam.reports.models import Channel
 from ruam.reports.statuses import Status
 
-
 CHARTS = [
     ("over_time", "bar"),
     ("status", "hbar"),

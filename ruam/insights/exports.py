@@ -129,7 +129,7 @@ NUMBER_FORMATS = {
 def _xlsx_value(value, kind: str):
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, str) and value[:1] in "=+-@":
+    if isinstance(value, str) and value and value[0] in "=+-@":
         return "'" + value  # never a formula from what someone typed
     return value
 

@@ -8,15 +8,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.errors import Bilingual, InvalidInput
 from ruam.core.web import whole_number
 from ruam.insights.cube import FIXED, OPEN, today
-from ruam.insights.exports import SYNC_ROWS, Column, Table
+from ruam.insights.exports import Column, Table
 from ruam.insights.periods import KEYS, Period, period
 from ruam.insights.selectors import BACKLOG_EDGES, BACKLOG_KEYS
 
@@ -257,26 +255,3 @@ def report_rows(qs):
 
 def report_table(qs) -> Table:
     return Table("reports", _("Reports"), REPORT_COLUMNS, report_rows(qs))
-
-
-def xlsx_or_background(request, chosen: ReportFilters, district):
-    """A short list's XLSX at once; a long one is made in the background (its page)."""
-    from ruam.insights import exports as files
-    from ruam.insights.models import Export
-    from ruam.insights.tasks import make_export
-
-    qs = chosen.queryset()
-    if not qs[SYNC_ROWS : SYNC_ROWS + 1].exists():
-        return files.xlsx_response(
-            [report_table(qs)], chosen.described(), f"ruam-{district.code}-reports"
-        )
-    export = Export.objects.create(
-        kind="reports",
-        format="xlsx",
-        params={"district": district.code, "query": chosen.query()},
-        requested_by=request.user if request.user.is_authenticated else None,
-    )
-    from ruam.core import queue
-
-    queue.after_commit(make_export, str(export.pk))
-    return redirect(reverse("insights:export", args=[export.pk]))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -160,6 +161,13 @@ def _iso(value) -> str | None:
     return value.isoformat()
 
 
+def _gzip_text(path: Path) -> io.TextIOWrapper:
+    """A gzipped text file open for the writer's life (``Writer.close`` closes it)."""
+    return io.TextIOWrapper(
+        gzip.GzipFile(path, "wb", compresslevel=3), encoding="utf-8", newline=""
+    )
+
+
 class Writer:
     """One dataset's CSV and JSON, gzipped, into temporary files moved into place at the end."""
 
@@ -172,9 +180,8 @@ class Writer:
         folder.mkdir(parents=True, exist_ok=True)
         self.paths = {ext: folder / f"{name}.{ext}.gz" for ext in ("csv", "json")}
         self.temp = {ext: path.with_suffix(".tmp") for ext, path in self.paths.items()}
-        # Open for the writer's life (closed by close()): not a with-block.
-        self.csv_file = gzip.open(self.temp["csv"], "wt", encoding="utf-8", newline="", compresslevel=3)  # noqa: SIM115, E501
-        self.json_file = gzip.open(self.temp["json"], "wt", encoding="utf-8", compresslevel=3)  # noqa: SIM115
+        self.csv_file = _gzip_text(self.temp["csv"])
+        self.json_file = _gzip_text(self.temp["json"])
         self.csv_file.write("\ufeff")
         self.csv = csv.writer(self.csv_file)
         self.csv.writerow(self.fields)

@@ -9,7 +9,8 @@ import functools
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -103,7 +104,7 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
             lists.report_table(chosen.queryset()), chosen.described(), f"ruam-{code}", stream=True
         )
     if fmt == "xlsx":
-        return lists.xlsx_or_background(request, chosen, district)
+        return xlsx_or_background(request, chosen, district)
     page = lists.page(chosen.queryset(), request.GET.get("after"))
     return render(
         request,
@@ -219,3 +220,25 @@ def hotspots(request: HttpRequest, code: str) -> HttpResponse:
             "months": months,
         },
     )
+
+
+def xlsx_or_background(request, chosen: lists.ReportFilters, district):
+    """A short list's XLSX at once; a long one is made in the background (its page)."""
+    from ruam.insights.models import Export
+    from ruam.insights.tasks import make_export
+
+    qs = chosen.queryset()
+    if not qs[exports.SYNC_ROWS : exports.SYNC_ROWS + 1].exists():
+        return exports.xlsx_response(
+            [lists.report_table(qs)], chosen.described(), f"ruam-{district.code}-reports"
+        )
+    export = Export.objects.create(
+        kind="reports",
+        format="xlsx",
+        params={"district": district.code, "query": chosen.query()},
+        requested_by=request.user if request.user.is_authenticated else None,
+    )
+    from ruam.core import queue
+
+    queue.after_commit(make_export, str(export.pk))
+    return redirect(reverse("insights:export", args=[export.pk]))

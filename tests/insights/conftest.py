@@ -64,9 +64,7 @@ def fix(worker, official):
             )
             report.refresh_from_db()
         worker(services.change_status, report, actor=official, to=Status.IN_PROGRESS)
-        worker(
-            services.change_status, report, actor=official, to=Status.FINISHED, photos=[jpeg()]
-        )
+        worker(services.change_status, report, actor=official, to=Status.FINISHED, photos=[jpeg()])
         report.refresh_from_db()
         return report
 

@@ -70,10 +70,9 @@ def test_the_group_comparison_as_xlsx_and_csv(client, make_report):
 
 
 def test_a_long_list_is_made_in_the_background(client, make_report, monkeypatch, worker):
-    from ruam.insights import exports, lists
+    from ruam.insights import exports
     from ruam.insights.models import Export
 
-    monkeypatch.setattr(lists, "SYNC_ROWS", 2)
     monkeypatch.setattr(exports, "SYNC_ROWS", 2)
     for i in range(3):
         make_report(text=f"ไฟดับ {i}")

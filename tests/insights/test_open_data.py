@@ -92,7 +92,9 @@ def send_through_every_channel(client, worker, tmp_path) -> None:
     with dump.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow([*COLUMNS, "api_type", "api_type_id", "api_status", "api_message_id"])
-        row = dict.fromkeys([*COLUMNS, "api_type", "api_type_id", "api_status", "api_message_id"], "")
+        row = dict.fromkeys(
+            [*COLUMNS, "api_type", "api_type_id", "api_status", "api_message_id"], ""
+        )
         row.update(
             ticket_id="2022-SECRET1",
             type="{แสงสว่าง}",
@@ -139,7 +141,11 @@ def test_no_personal_data_in_open_data_or_exports(client, worker, tmp_path, sett
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 4
     zipped = client.get("/open-data/reports.csv", headers={"Accept-Encoding": "gzip"})
     assert zipped["Content-Encoding"] == "gzip"
-    rows = list(csv.DictReader(io.StringIO(gzip.decompress(b"".join(zipped.streaming_content)).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(gzip.decompress(b"".join(zipped.streaming_content)).decode("utf-8-sig"))
+        )
+    )
     assert len(rows) == 4
     # A sensitive category (คนจรจัด) is published ~1 km off, without its address.
     homeless = next(r for r in rows if r["category"] == "คนจรจัด")

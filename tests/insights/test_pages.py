@@ -52,7 +52,11 @@ def test_the_eastern_group_compares_its_nine_districts_with_the_city_median(clie
     response = client.get("/groups/4/?period=all&sort=received&dir=desc")
     assert response.status_code == 200
     html = response.content.decode()
-    table = html[html.index('<table class="compare">') : html.index("</table>", html.index('<table class="compare">'))]
+    table = html[
+        html.index('<table class="compare">') : html.index(
+            "</table>", html.index('<table class="compare">')
+        )
+    ]
     eastern = District.objects.filter(group_id="4")
     assert eastern.count() == 9
     for district in eastern:

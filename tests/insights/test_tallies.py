@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ruam.insights import cube
 from ruam.insights.models import DistrictTally, HexTally, ReportTally
-from ruam.insights.selectors import Filters, place_figures, quantile, scope
 from ruam.insights.periods import period
+from ruam.insights.selectors import Filters, place_figures, quantile, scope
 from ruam.reports import services
 from ruam.reports.models import Report
 from ruam.reports.statuses import Status
@@ -29,7 +29,7 @@ def rows() -> dict[str, list]:
 
 
 def test_moves_keep_the_tallies_as_a_rebuild_would_make_them(make_report, fix, worker, official):
-    fixed = fix(make_report(), after=dt.timedelta(days=2))
+    fix(make_report(), after=dt.timedelta(days=2))
     fix(make_report(category="น้ำท่วม"), after=dt.timedelta(days=9))  # deadline 3 days
     make_report(text="ทางเท้าชำรุด", category="ทางเท้า")
     rejected = make_report(text="ขอถนนใหม่", category="ถนน")
