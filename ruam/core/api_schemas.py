@@ -9,11 +9,12 @@ refuses in its own format.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfo
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from ruam.core.errors import Bilingual
@@ -60,6 +61,20 @@ def _no_null(value: str) -> str:
     return value
 
 
+NOT_ISO = Bilingual(
+    "วันที่ต้องอยู่ในรูปแบบ ISO 8601 เช่น 2026-12-01 หรือ 2026-12-01T09:00:00+07:00",
+    "A date must be ISO 8601, e.g. 2026-12-01 or 2026-12-01T09:00:00+07:00.",
+)
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+
+
+def _iso_only(value: object) -> object:
+    """Dates as ISO 8601 text only: a bare number is not read as seconds since 1970."""
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        refuse("datetime_type", NOT_ISO)
+    return value
+
+
 def _bangkok_moment(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=BANGKOK)
@@ -76,6 +91,7 @@ Key = Annotated[str, Field(max_length=100), AfterValidator(_no_null)]
 # An ISO 8601 date or date-time; without an offset it is Bangkok time.
 Moment = Annotated[
     dt.datetime,
+    BeforeValidator(_iso_only),
     AfterValidator(_bangkok_moment),
     Field(description="ISO 8601; Bangkok time unless an offset is given (years 1900–2999)"),
 ]
