@@ -286,6 +286,15 @@ RUAM_RATELIMITS = {
     "signin_account": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ACCOUNT", "20")), 3600),
     "signin_address": (int(os.environ.get("RUAM_SIGNIN_FAILURES_ADDRESS", "100")), 3600),
 }
+# Traffy Fondue kept in sync (ruam sync-traffy; ruam/integrations/traffy/sync.py): the public
+# search API's address (a recorded copy in tests), its patience, and how much is read again.
+TRAFFY_API_BASE = os.environ.get("TRAFFY_API_BASE", "https://publicapi.traffy.in.th")
+TRAFFY_API_TIMEOUT = float(os.environ.get("TRAFFY_API_TIMEOUT", "30"))
+TRAFFY_API_RETRIES = int(os.environ.get("TRAFFY_API_RETRIES", "4"))
+TRAFFY_API_BACKOFF = float(os.environ.get("TRAFFY_API_BACKOFF", "2"))
+TRAFFY_SYNC_PAGE_SIZE = int(os.environ.get("TRAFFY_SYNC_PAGE_SIZE", "1000"))
+TRAFFY_SYNC_RECENT_DAYS = int(os.environ.get("TRAFFY_SYNC_RECENT_DAYS", "3"))
+TRAFFY_SYNC_EVERY_MINUTES = int(os.environ.get("TRAFFY_SYNC_EVERY_MINUTES", "15"))
 # A second factor (TOTP) for administrators and the people who handle reports (on by default).
 RUAM_REQUIRE_2FA = env_bool("RUAM_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Ruam (ร่วม)"

@@ -700,14 +700,14 @@ def test_a_batch_written_without_look_ups_falls_back_when_a_ticket_is_there(
     path = many_tickets(tmp_path)
     first = import_files([path], batch_size=7)
     expected = snapshot()
-    real_load = TraffyImporter._load_lookups
+    real_load = TraffyImporter.load_lookups
 
     def load(self):
         real_load(self)
         assert self.writer.look_up  # imported reports are there: look-ups from the start
         self.writer.look_up = False
 
-    monkeypatch.setattr(TraffyImporter, "_load_lookups", load)
+    monkeypatch.setattr(TraffyImporter, "load_lookups", load)
     importer = TraffyImporter(batch_size=7, writers=writers)
     again = importer.run([path])
     assert importer.writer.look_up

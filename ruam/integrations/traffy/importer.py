@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ruam.core.rows import Writers
@@ -92,7 +92,7 @@ class TraffyImporter:
         self._lock = threading.Lock()  # the summary and the rejects file, between writers
         self._rejects: RejectsFile | None = None
 
-    def _load_lookups(self) -> None:
+    def load_lookups(self) -> None:
         """What the run reads once: the reference data, the routing table, the locator."""
         district_codes = set(District.objects.values_list("code", flat=True))
         if not district_codes:
@@ -136,7 +136,7 @@ class TraffyImporter:
         self.summary.files = [str(p) for p in paths]
         self.started_at = time.time()
         started = time.monotonic()
-        self._load_lookups()
+        self.load_lookups()
         total = sum(p.stat().st_size for p in paths)
         progress = (
             Progress(total, self.progress_stream, self.progress_interval) if self.progress else None
@@ -145,7 +145,7 @@ class TraffyImporter:
             self._rejects = RejectsFile(self.rejects_path)
         done_before = 0
         try:
-            with Writers(self._commit, self.writers) as writers:
+            with Writers(self.commit_batch, self.writers) as writers:
                 for path in paths:
                     with DumpFile(path) as dump:
                         try:
@@ -178,9 +178,15 @@ class TraffyImporter:
                 self._rejects.close()
         return self.summary
 
-    def _commit(self, batch: Batch) -> None:
-        """Write one batch (in the calling thread or a writer thread), then count it."""
-        counts = self.writer.commit(batch.tickets)
+    def commit_batch(self, batch: Batch, along: Callable[[], None] | None = None) -> None:
+        """Write one batch (in the calling thread or a writer thread), then count it.
+        ``along``: more to write in the batch's own transaction (the sync's cursor)."""
+        if along is None:
+            counts = self.writer.commit(batch.tickets)
+        else:
+            with transaction.atomic():
+                counts = self.writer.commit(batch.tickets)
+                along()
         with self._lock:
             self.summary.add(batch, counts)
             if self._rejects:
