@@ -13,7 +13,8 @@ from ruam.bodies.models import Body, Membership
 from ruam.bodies.services import committee_code, group_code
 from ruam.core.metrics import metrics_response, queue_state
 from ruam.core.ratelimit import client_address
-from ruam.geo.models import Community, District, DistrictGroup, Subdistrict
+from ruam.core.refcache import ttl_cache
+from ruam.geo.models import Boundary, Community, District, DistrictGroup, Subdistrict
 from ruam.geo.selectors import groups_with_counts
 
 
@@ -76,9 +77,16 @@ def district_detail(request: HttpRequest, code: str) -> HttpResponse:
                 )
             )
             .first(),
-            "boundary": district.boundary,
+            "boundary": _boundary(district.code),
         },
     )
+
+
+@ttl_cache(seconds=300)
+def _boundary(code: str) -> dict | None:
+    """A district's outline: tens of kilobytes of reference JSON, decoded once in a while
+    rather than on every view of the page."""
+    return Boundary.geometry_of(Boundary.Kind.DISTRICT, code)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
