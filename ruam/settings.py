@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ruam.search",
     "ruam.insights",
     "ruam.integrations.traffy",
+    "ruam.integrations.line",
     "ruam.site",
     "ruam.privacy",
     "django.contrib.admin",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ruam.core.metrics.MetricsMiddleware",
+    "ruam.core.routers.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +145,22 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get(
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 2}
     )
+# A PostgreSQL streaming replica for the pages that can bear a moment's lag (core/routers.py).
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["ruam.core.routers.ReplicaRouter"]
+# Views whose GET pages read from the replica ("namespace:*" for a whole app's pages).
+RUAM_REPLICA_VIEWS = env_list(
+    "RUAM_REPLICA_VIEWS",
+    "site:home,site:district,site:group,geo:*,bodies:*,insights:*,programmes:*,search:*,"
+    "issues:district,issues:group,meetings:list,meetings:body_list",
+)
+# After a POST, a person's pages read from the primary for this long (read after write).
+RUAM_REPLICA_STICKY_SECONDS = int(os.environ.get("RUAM_REPLICA_STICKY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -277,6 +295,9 @@ RUAM_RATELIMITS = {
     "report_web": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_WEB", "20")), 3600),
     "report_api": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_API", "100000")), 60),
     "support": (int(os.environ.get("RUAM_RATELIMIT_SUPPORT", "60")), 3600),
+    # Messages per LINE user a minute; over it, one "too many" answer a minute.
+    "line": (int(os.environ.get("RUAM_RATELIMIT_LINE", "30")), 60),
+    "line_notice": (1, 60),
     # Failed sign-ins (accounts.lockout): an account from one address; an account from
     # anywhere; one address over all accounts (high: an office shares one address).
     "signin_account_address": (
@@ -295,6 +316,17 @@ TRAFFY_API_BACKOFF = float(os.environ.get("TRAFFY_API_BACKOFF", "2"))
 TRAFFY_SYNC_PAGE_SIZE = int(os.environ.get("TRAFFY_SYNC_PAGE_SIZE", "1000"))
 TRAFFY_SYNC_RECENT_DAYS = int(os.environ.get("TRAFFY_SYNC_RECENT_DAYS", "3"))
 TRAFFY_SYNC_EVERY_MINUTES = int(os.environ.get("TRAFFY_SYNC_EVERY_MINUTES", "15"))
+# LINE (ruam/integrations/line/): off unless both are set. The API's addresses are settings so
+# that tests talk to a stand-in; LINE_TRANSPORT names the class that talks to it.
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me")
+LINE_DATA_API_BASE = os.environ.get("LINE_DATA_API_BASE", "https://api-data.line.me")
+LINE_TRANSPORT = os.environ.get("LINE_TRANSPORT", "ruam.integrations.line.transport.SdkTransport")
+# A reply token is used while younger than this (LINE's last a minute); a push after.
+LINE_REPLY_TOKEN_SECONDS = int(os.environ.get("LINE_REPLY_TOKEN_SECONDS", "50"))
+# A report left half-told in the chat expires after this many minutes of silence.
+RUAM_LINE_CONVERSATION_MINUTES = int(os.environ.get("RUAM_LINE_CONVERSATION_MINUTES", "30"))
 # A second factor (TOTP) for administrators and the people who handle reports (on by default).
 RUAM_REQUIRE_2FA = env_bool("RUAM_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Ruam (ร่วม)"
