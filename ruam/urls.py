@@ -15,6 +15,7 @@ urlpatterns = [
     # trying every page's pattern (the pages' order below still decides among the pages).
     path("api/v1/", api.urls),
     path("open311/v2/", include("ruam.integrations.open311.urls")),
+    path("integrations/line/", include("ruam.integrations.line.urls")),
     path("", include("ruam.site.urls")),
     path("", include("ruam.geo.urls")),
     path("", include("ruam.bodies.urls")),

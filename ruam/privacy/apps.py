@@ -8,3 +8,9 @@ class PrivacyConfig(AppConfig):
 
     name = "ruam.privacy"
     verbose_name = _("Personal data")
+
+    def ready(self) -> None:
+        from ruam.integrations.line.signals import forgotten
+        from ruam.privacy.services import record_line_erasure
+
+        forgotten.connect(record_line_erasure, dispatch_uid="privacy-line-erasure")

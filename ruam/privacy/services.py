@@ -215,6 +215,12 @@ def erase_account(user, *, confirm: str) -> Erasure:
     )
 
 
+def record_line_erasure(sender=None, *, counts: dict, **kwargs) -> Erasure:
+    """A LINE user had their data erased from the chat ("ลบข้อมูลของฉัน",
+    ``ruam.integrations.line.services.forget``): recorded like every erasure, naming no one."""
+    return Erasure.objects.create(kind=Erasure.Kind.REPORT, subject="LINE", details=counts)
+
+
 def erase_expired_contacts(*, now: dt.datetime | None = None) -> int:
     """Contact details of reports closed longer ago than the retention period are erased."""
     days = settings.RUAM_CONTACT_RETENTION_DAYS
