@@ -14,5 +14,10 @@ class InsightsConfig(AppConfig):
         from ruam.reports.models import Report
         from ruam.reports.signals import report_received
 
+        from ruam.insights.briefing import enclosure
+        from ruam.meetings.documents import ENCLOSURES
+
+        if enclosure not in ENCLOSURES:
+            ENCLOSURES.append(enclosure)  # the briefing pack goes with a committee's invitation
         transitioned.connect(cube.on_report_moved, sender=Report, dispatch_uid="insights")
         report_received.connect(cube.on_report_received, sender=Report, dispatch_uid="insights")

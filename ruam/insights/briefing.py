@@ -142,6 +142,15 @@ def sections(meeting) -> list[Section]:
     return out
 
 
+def enclosure(meeting) -> list:
+    """The pack as an enclosure of the meeting's invitation (``meetings.documents``)."""
+    from ruam.meetings.documents import Enclosure
+
+    if not districts_of(meeting):
+        return []
+    return [Enclosure("เอกสารประกอบการประชุม", lambda: render(meeting, for_pdf=True))]
+
+
 def render(meeting, *, for_pdf: bool, request=None, pdf_url: str = "") -> str:
     with translation.override("th"):
         body = meeting.body

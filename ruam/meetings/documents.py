@@ -12,6 +12,8 @@ that copies out of the PDF as it was written).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -41,6 +43,23 @@ NUMBER_RUN = re.compile(r"\+?\d[\d\s().-]{7,}\d")  # a telephone number if 9 dig
 CONTACT_LABEL = re.compile(
     r"(?:^|\s+)(?:โทรศัพท์|โทร|มือถือ|อีเมล|e-?mail|tel|phone|mobile)\s*[:.]?\s*$", re.IGNORECASE
 )
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """A document sent with the invitation (สิ่งที่ส่งมาด้วย): its Thai title and its HTML."""
+
+    title: str
+    html: Callable[[], str]
+
+
+# Apps above this one add what a meeting's invitation encloses (insights: the briefing pack):
+# each callable takes the meeting and gives its enclosures. Meetings import none of them.
+ENCLOSURES: list[Callable[[Meeting], list[Enclosure]]] = []
+
+
+def enclosures(meeting: Meeting) -> list[Enclosure]:
+    return [found for source in ENCLOSURES for found in source(meeting)]
 
 
 def is_draft(meeting: Meeting, kind: str) -> bool:
@@ -131,6 +150,7 @@ def document_context(meeting: Meeting, kind: str) -> dict:
         ]
         # The letter's date: when the meeting was scheduled, never after the meeting itself.
         context["issued"] = min(meeting.created, meeting.starts_at)
+        context["enclosures"] = [e.title for e in enclosures(meeting)]
     else:
         rows = list(meeting.attendance.order_by("pk"))
         status = Attendance.Status

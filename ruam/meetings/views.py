@@ -410,7 +410,9 @@ def _document(request: HttpRequest, pk: int, kind: str, *, pdf: bool) -> HttpRes
     thai_numerals = request.GET.get("digits") == "thai"
     if pdf:
         html = documents.render_document(meeting, kind, thai_numerals=thai_numerals, for_pdf=True)
-        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        # An invitation's enclosures (a briefing pack) follow it in the same file.
+        also = [e.html() for e in documents.enclosures(meeting)] if kind == "invitation" else []
+        response = HttpResponse(render_pdf(html, also=also), content_type="application/pdf")
         name = f"{kind}-{meeting.body.code}-{meeting.number}-{meeting.year}.pdf"
         response["Content-Disposition"] = f'inline; filename="{name}"'
     else:

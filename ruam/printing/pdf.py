@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Sequence
 from contextvars import ContextVar
 
 from ruam.printing.fonts import FONT_FILES, print_fonts
@@ -28,9 +29,10 @@ THAI_TEXT = re.compile("[\u0e00-\u0e7f]")
 _ACTUAL_TEXT: ContextVar[bool] = ContextVar("ruam_actual_text", default=True)
 
 
-def render_pdf(html: str, *, actual_text: bool = True) -> bytes:
+def render_pdf(html: str, *, actual_text: bool = True, also: Sequence[str] = ()) -> bytes:
     """HTML to PDF with nothing fetched from anywhere: fonts come from memory.
 
+    ``also``: more documents whose pages follow, in one file (a letter and its enclosures).
     ``actual_text=False`` leaves the text layer to the font's glyph-to-text map alone (tests)."""
     from PIL import ImageFile
     from weasyprint import CSS, HTML
@@ -43,10 +45,19 @@ def render_pdf(html: str, *, actual_text: bool = True) -> bytes:
     fetcher = _fetcher_class()()
     font_config = FontConfiguration()
     stylesheet = CSS(string=_pdf_css(), font_config=font_config, url_fetcher=fetcher)
-    document = HTML(string=html, url_fetcher=fetcher)
     token = _ACTUAL_TEXT.set(actual_text)
     try:
-        return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+        if not also:
+            document = HTML(string=html, url_fetcher=fetcher)
+            return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+        rendered = [
+            HTML(string=part, url_fetcher=fetcher).render(
+                stylesheets=[stylesheet], font_config=font_config
+            )
+            for part in (html, *also)
+        ]
+        pages = [page for document in rendered for page in document.pages]
+        return rendered[0].copy(pages).write_pdf()
     finally:
         _ACTUAL_TEXT.reset(token)
 

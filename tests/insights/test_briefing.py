@@ -90,3 +90,12 @@ def test_other_bodies_have_no_pack(client):
     )
     assert client.get(f"/meetings/{meeting.pk}/briefing.pdf").status_code == 404
     assert "briefing.pdf" not in client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+def test_the_invitation_encloses_the_pack(client, group_meeting, tmp_path):
+    page = client.get(f"/meetings/{group_meeting.pk}/invitation/").content.decode()
+    assert "สิ่งที่ส่งมาด้วย" in page and "เอกสารประกอบการประชุม" in page
+    pdf = client.get(f"/meetings/{group_meeting.pk}/invitation.pdf").content
+    text = "".join(pdftotext(pdf, tmp_path, mode="-raw").split())
+    assert text.index("หนังสือเชิญประชุม") < text.index("เอกสารประกอบการประชุมคณะ")
+    assert "เขตคลองสามวา" in text and "เขตหนองจอก" in text
