@@ -11,11 +11,10 @@ class InsightsConfig(AppConfig):
         recount of its district and day for after the change commits (``insights.cube``)."""
         from ruam.core.timeline import transitioned
         from ruam.insights import cube
-        from ruam.reports.models import Report
-        from ruam.reports.signals import report_received
-
         from ruam.insights.briefing import enclosure
         from ruam.meetings.documents import ENCLOSURES
+        from ruam.reports.models import Report
+        from ruam.reports.signals import report_received
 
         if enclosure not in ENCLOSURES:
             ENCLOSURES.append(enclosure)  # the briefing pack goes with a committee's invitation
