@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "ruam.insights",
     "ruam.integrations.traffy",
     "ruam.integrations.line",
-    "ruam.integrations.line",
     "ruam.site",
     "ruam.privacy",
     "django.contrib.admin",
@@ -254,6 +253,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The queue on Redis instead (RUAM_TASKS_BACKEND=django_tasks_rq.RQBackend), when one database
+# worker pool is not enough: workers are `ruam rqworker default` (docs/SCALING.md).
+RQ_QUEUES = {"default": {"URL": os.environ.get("RUAM_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    INSTALLED_APPS.append("django_rq")
 
 # Notifications: channel classes, tried in order for each recipient.
 RUAM_NOTIFICATION_CHANNELS = env_list("RUAM_NOTIFICATION_CHANNELS", "ruam.core.notify.EmailChannel")
@@ -299,9 +303,6 @@ RUAM_RATELIMITS = {
     # Messages per LINE user a minute; over it, one "too many" answer a minute.
     "line": (int(os.environ.get("RUAM_RATELIMIT_LINE", "30")), 60),
     "line_notice": (1, 60),
-    # Messages per LINE user a minute; over it, one "too many" answer a minute.
-    "line": (int(os.environ.get("RUAM_RATELIMIT_LINE", "30")), 60),
-    "line_notice": (1, 60),
     # Failed sign-ins (accounts.lockout): an account from one address; an account from
     # anywhere; one address over all accounts (high: an office shares one address).
     "signin_account_address": (
@@ -320,17 +321,6 @@ TRAFFY_API_BACKOFF = float(os.environ.get("TRAFFY_API_BACKOFF", "2"))
 TRAFFY_SYNC_PAGE_SIZE = int(os.environ.get("TRAFFY_SYNC_PAGE_SIZE", "1000"))
 TRAFFY_SYNC_RECENT_DAYS = int(os.environ.get("TRAFFY_SYNC_RECENT_DAYS", "3"))
 TRAFFY_SYNC_EVERY_MINUTES = int(os.environ.get("TRAFFY_SYNC_EVERY_MINUTES", "15"))
-# LINE (ruam/integrations/line/): off unless both are set. The API's addresses are settings so
-# that tests talk to a stand-in; LINE_TRANSPORT names the class that talks to it.
-LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
-LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
-LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me")
-LINE_DATA_API_BASE = os.environ.get("LINE_DATA_API_BASE", "https://api-data.line.me")
-LINE_TRANSPORT = os.environ.get("LINE_TRANSPORT", "ruam.integrations.line.transport.SdkTransport")
-# A reply token is used while younger than this (LINE's last a minute); a push after.
-LINE_REPLY_TOKEN_SECONDS = int(os.environ.get("LINE_REPLY_TOKEN_SECONDS", "50"))
-# A report left half-told in the chat expires after this many minutes of silence.
-RUAM_LINE_CONVERSATION_MINUTES = int(os.environ.get("RUAM_LINE_CONVERSATION_MINUTES", "30"))
 # LINE (ruam/integrations/line/): off unless both are set. The API's addresses are settings so
 # that tests talk to a stand-in; LINE_TRANSPORT names the class that talks to it.
 LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
