@@ -163,8 +163,19 @@ def page(qs, after: str | None) -> Page:
         if timezone.is_naive(moment):
             raise InvalidInput({"after": BAD_PAGE})
         qs = qs.filter(Q(created__lt=moment) | Q(created=moment, pk__lt=pk))
+    # Public fields only: a list never reads a reporter's contact details.
     found = list(
-        qs.select_related("subdistrict", "area").prefetch_related("categories")[: PAGE + 1]
+        qs.select_related("subdistrict")
+        .only(
+            "pk",
+            "code",
+            "created",
+            "status",
+            "description",
+            "subdistrict__name_th",
+            "subdistrict__name_en",
+        )
+        .prefetch_related("categories")[: PAGE + 1]
     )
     more = len(found) > PAGE
     found = found[:PAGE]
