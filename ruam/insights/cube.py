@@ -34,8 +34,11 @@ from ruam.insights.models import (
     MEASURES,
     DistrictTally,
     HexTally,
+    HexTotal,
     ReportTally,
 )
+
+MODELS = (DistrictTally, ReportTally, HexTally, HexTotal)
 
 DAILY_DAYS = 35
 H3_RESOLUTION = 8
@@ -108,6 +111,7 @@ class Tallies:
         self.district: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
         self.fine: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
         self.hex: dict[tuple, int] = defaultdict(int)
+        self.hex_total: dict[tuple, int] = defaultdict(int)
         self.reports = 0
 
     def add(self, row: tuple, category: int, area: int, fixed_at: dt.datetime | None) -> None:
@@ -160,7 +164,9 @@ class Tallies:
                         b[6] += 1
         if lat is not None and lon is not None:
             cell = _h3().latlng_to_cell(lat, lon, H3_RESOLUTION)
-            self.hex[(day, district, subdistrict, category, cell, status in OPEN)] += 1
+            is_open = status in OPEN
+            self.hex[(day, district, subdistrict, category, cell, is_open)] += 1
+            self.hex_total[(day, district, cell, is_open)] += 1
         self.reports += 1
 
     def write(self) -> int:
@@ -178,7 +184,9 @@ class Tallies:
             HexTally, ("day", "district", "subdistrict", "category", "hex", "is_open", "received")
         )
         hexes.insert([(adapt(k[0]), *k[1:], n) for k, n in self.hex.items()])
-        return len(self.district) + len(self.fine) + len(self.hex)
+        totals = _inserter(HexTotal, ("day", "district", "hex", "is_open", "received"))
+        totals.insert([(adapt(k[0]), *k[1:], n) for k, n in self.hex_total.items()])
+        return len(self.district) + len(self.fine) + len(self.hex) + len(self.hex_total)
 
 
 @functools.cache
@@ -251,12 +259,12 @@ def rebuild() -> int:
     rows = reports.order_by().values_list(*FIELDS).iterator(chunk_size=20000)
     _count(tallies, rows, firsts, reports)
     with transaction.atomic():
-        for model in (DistrictTally, ReportTally, HexTally):
+        for model in MODELS:
             model.objects.all().delete()
         tallies.write()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (DistrictTally, ReportTally, HexTally):
+            for model in MODELS:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return tallies.reports
 
@@ -281,7 +289,7 @@ def recount_now(district: str, day: dt.date) -> int:
     with transaction.atomic():
         # One recount of a district at a time: two at once would each write the same rows.
         District.objects.select_for_update().filter(code=district).first()
-        for model in (DistrictTally, ReportTally, HexTally):
+        for model in MODELS:
             model.objects.filter(district=district, day__gte=first, day__lt=last).delete()
         _tally(
             tallies,
@@ -322,7 +330,7 @@ def refresh(*, since: dt.datetime | None = None) -> int:
 
     edge = horizon()
     cells: set[tuple[str, dt.date]] = set()
-    for model in (DistrictTally, ReportTally, HexTally):
+    for model in MODELS:
         for district, day in (
             model.objects.filter(day__lt=edge)
             .exclude(day__day=1)

@@ -7,6 +7,7 @@ from ``HexTally``, the committees' from their tables (``insights.selectors``).
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, replace
 
@@ -18,7 +19,7 @@ from ruam.core.web import whole_number
 from ruam.insights import tables
 from ruam.insights.cube import H3_RESOLUTION
 from ruam.insights.exports import Column, Table
-from ruam.insights.models import HexTally
+from ruam.insights.models import HexTally, HexTotal
 from ruam.insights.periods import KEYS, LABELS, period
 from ruam.insights.present import issue_stages
 from ruam.insights.rules import Scope
@@ -151,7 +152,8 @@ def _h3():
 def hexes(f: Filters, limit: int = 3000) -> dict:
     """The hotspots map: reports per H3 hexagon (resolution 8; 7 for the whole city), as
     GeoJSON with a shade class 0–4 by rank. Status narrows to open or closed reports only."""
-    qs = HexTally.objects.all()
+    detailed = bool(f.subdistrict or f.category or f.area)
+    qs = (HexTally if detailed else HexTotal).objects.all()
     if f.period.first is not None:
         qs = qs.filter(day__gte=f.period.first)
     if f.districts is not None:
@@ -188,7 +190,7 @@ def hexes(f: Filters, limit: int = 3000) -> dict:
     values = sorted(n for _, n in top)
     features = []
     for cell, n in top:
-        rank = sum(1 for v in values if v < n)
+        rank = bisect.bisect_left(values, n)  # how many hold fewer
         boundary = [[lon, lat] for lat, lon in h3.cell_to_boundary(cell)]
         boundary.append(boundary[0])
         features.append(

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ruam.insights import cube
-from ruam.insights.models import DistrictTally, HexTally, ReportTally
+from ruam.insights.models import DistrictTally, HexTally, HexTotal, ReportTally
 from ruam.insights.periods import period
 from ruam.insights.selectors import Filters, place_figures, quantile, scope
 from ruam.reports import services
@@ -24,7 +24,7 @@ def rows() -> dict[str, list]:
         model.__name__: sorted(
             tuple(v for k, v in r.items() if k != "id") for r in model.objects.values()
         )
-        for model in (DistrictTally, ReportTally, HexTally)
+        for model in (DistrictTally, ReportTally, HexTally, HexTotal)
     }
 
 
