@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ruam.core.metrics.MetricsMiddleware",
     "ruam.core.routers.ReplicaMiddleware",
+    "ruam.core.web.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +259,9 @@ TASKS = {
 RQ_QUEUES = {"default": {"URL": os.environ.get("RUAM_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
     INSTALLED_APPS.append("django_rq")
+
+# A task running longer than this is taken for one whose worker died (ruam requeue-stalled).
+RUAM_TASK_STALL_SECONDS = int(os.environ.get("RUAM_TASK_STALL_SECONDS", "900"))
 
 # Notifications: channel classes, tried in order for each recipient.
 RUAM_NOTIFICATION_CHANNELS = env_list("RUAM_NOTIFICATION_CHANNELS", "ruam.core.notify.EmailChannel")

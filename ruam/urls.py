@@ -6,6 +6,9 @@ from django.views.static import serve
 
 from ruam.api import api
 
+# A database that went away answers 503 with a retry hint, not 500 (core/web.py).
+handler500 = "ruam.core.web.server_error"
+
 admin.site.site_header = _("Ruam administration")
 admin.site.site_title = _("Ruam")
 admin.site.index_title = _("Configuration and records")

@@ -40,3 +40,14 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class SentNotice(models.Model):
+    """A message with a key, sent to one address over one channel: written before it is sent,
+    so a task run again (its worker was killed) never sends it twice."""
+
+    key = models.CharField(max_length=255, unique=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -6,6 +6,7 @@ Messages are sent from background tasks, never from a request.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +37,9 @@ class Message:
 
 class Channel:
     name = "base"
+    # True for a channel whose service drops a message it has had with the same key (LINE's
+    # retry key); others are guarded by the ledger of sent keys (``SentNotice``).
+    dedupes_by_key = False
 
     def can_reach(self, recipient: Recipient) -> bool:
         raise NotImplementedError
@@ -66,15 +70,49 @@ def channels() -> list[Channel]:
 
 
 def deliver(recipients: list[Recipient], message: Message) -> int:
-    """Send to each recipient over the first channel that reaches them; returns how many."""
+    """Send to each recipient over the first channel that reaches them; returns how many.
+
+    A message with a key is sent at most once to each address: a task run again after its
+    worker died mid-way skips the people it had already told."""
     sent = 0
     for recipient in recipients:
         for channel in channels():
             if channel.can_reach(recipient):
+                ledger = message.key and not channel.dedupes_by_key
+                if ledger and not _first_time(message.key, channel, recipient):
+                    break
                 try:
                     channel.send(recipient, message)
                     sent += 1
                 except Exception:  # one unreachable person must not stop the others
                     log.exception("notification over %s failed", channel.name)
+                    if ledger:  # not sent after all: a retry may send it
+                        _forget(message.key, channel, recipient)
                 break
     return sent
+
+
+def _ledger_key(key: str, channel: Channel, recipient: Recipient) -> str:
+    address = recipient.email or recipient.phone or recipient.line_user_id
+    digest = hashlib.sha256(f"{key}|{channel.name}|{address}".encode()).hexdigest()
+    return f"{key[:150]}|{digest}"
+
+
+def _first_time(key: str, channel: Channel, recipient: Recipient) -> bool:
+    """Record (before sending) that this message goes to this address; False if it went."""
+    from django.db import IntegrityError, transaction
+
+    from ruam.core.models import SentNotice
+
+    try:
+        with transaction.atomic():
+            SentNotice.objects.create(key=_ledger_key(key, channel, recipient))
+        return True
+    except IntegrityError:
+        return False
+
+
+def _forget(key: str, channel: Channel, recipient: Recipient) -> None:
+    from ruam.core.models import SentNotice
+
+    SentNotice.objects.filter(key=_ledger_key(key, channel, recipient)).delete()

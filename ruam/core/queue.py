@@ -53,3 +53,18 @@ def after_commit(task_function, *args) -> None:
         insert(row, receivers_done=RECEIVERS_DONE)
     else:
         transaction.on_commit(lambda: task_function.enqueue(*args))
+
+
+def requeue_stalled(older_than_seconds: int) -> int:
+    """Tasks a worker started and never finished (it was killed, its machine went down) are
+    ready again after this long; a task that tells people does not tell them twice (the keys
+    of ``core.notify``). Returns how many."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+
+    stalled_since = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=stalled_since
+    ).update(status=TaskResultStatus.READY, started_at=None)

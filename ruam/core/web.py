@@ -53,3 +53,65 @@ def whole_number(value: object, *, minimum: int = 0, maximum: int = 10**18) -> i
         return None
     number = int(text)
     return number if minimum <= number <= maximum else None
+
+
+DATABASE_DOWN = Bilingual(
+    "ระบบขัดข้องชั่วคราว ยังไม่ได้บันทึกสิ่งที่ส่งมา โปรดลองอีกครั้งในอีกสักครู่",
+    "Ruam is briefly unavailable and nothing you sent was saved: please try again in a moment.",
+)
+
+
+def database_unavailable(request: HttpRequest):
+    """The 503 for a request the database could not serve (restarted, failed over)."""
+    from django.http import HttpResponse, JsonResponse
+    from django.utils.html import format_html
+
+    if request.path.startswith(("/api/", "/open311/")):
+        response = JsonResponse(
+            DATABASE_DOWN.as_dict(), status=503, json_dumps_params={"ensure_ascii": False}
+        )
+    else:
+        response = HttpResponse(
+            format_html(
+                '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>503</title>'
+                '</head><body><p>{}</p><p lang="en">{}</p></body></html>',
+                DATABASE_DOWN.th,
+                DATABASE_DOWN.en,
+            ),
+            status=503,
+        )
+    response["Retry-After"] = "10"
+    return response
+
+
+def _database_went_away(exception: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+class DatabaseUnavailableMiddleware:
+    """The database went away in a view: a clean 503 with a retry hint, in Thai and English,
+    instead of a 500. The request's transaction was rolled back, so nothing it sent is half
+    written and trying again is safe. (Failures before the view: ``server_error``.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        return database_unavailable(request) if _database_went_away(exception) else None
+
+
+def server_error(request: HttpRequest):
+    """Django's 500 handler, but a 503 with a retry hint when the database went away in a
+    middleware (signing in, sessions) rather than in a view."""
+    import sys
+
+    from django.views.defaults import server_error as plain
+
+    if _database_went_away(sys.exc_info()[1]):
+        return database_unavailable(request)
+    return plain(request)

@@ -27,6 +27,7 @@ def notify_issue_status(event_id: int) -> int:
         f"[ร่วม] ประเด็น \u201c{issue.title}\u201d: {th} / {en}",
         f"ประเด็นที่เกี่ยวกับเรื่องที่คุณแจ้งหรือติดตาม: {issue.title}\nสถานะ: {th}\n{link}\n\n"
         f"An issue you reported to or follow: {issue.title}\nStatus: {en}\n{link}\n",
+        key=f"issue-event:{event.pk}",
     )
     recipients: dict[str, Recipient] = {}
     for report in issue.reports.select_related("reporter"):

@@ -37,6 +37,7 @@ def notify_overdue_actions() -> int:
             f"(เกินกำหนด {days} วัน, คืบหน้า {action.progress}%)\n{link}\n\n"
             f"Action: {action.title}\nOwner: {action.owner.name_en or action.owner.name_th}\n"
             f"Due: {action.due:%Y-%m-%d} ({days} days overdue, {action.progress}% done)\n{link}\n",
+            key=f"action-overdue:{action.pk}",
         )
         sent += deliver(list({r.email or r.phone: r for r in recipients}.values()), message)
     Action.objects.filter(pk__in=[a.pk for a in overdue]).update(overdue_notified=timezone.now())

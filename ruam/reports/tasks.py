@@ -72,21 +72,32 @@ def notify_status_change(event_id: int) -> int:
         sent += deliver([recipient], Message(subject, body, key=f"report-event:{event.pk}"))
     # A reopened report comes back to the responsible body: tell it too.
     if event.to_status == Status.REOPENED and report.responsible_id:
-        sent += _tell_body(report, [report.responsible_id], "เรื่องถูกเปิดใหม่", "Report reopened")
+        sent += _tell_body(
+            report,
+            [report.responsible_id],
+            "เรื่องถูกเปิดใหม่",
+            "Report reopened",
+            key=f"report-event-body:{event.pk}",
+        )
     if event.kind == ReportEvent.Kind.FORWARDED and event.target_body_id:
         sent += _tell_body(
-            report, [event.target_body_id], "ได้รับเรื่องส่งต่อ", "Report forwarded to you"
+            report,
+            [event.target_body_id],
+            "ได้รับเรื่องส่งต่อ",
+            "Report forwarded to you",
+            key=f"report-event-body:{event.pk}",
         )
     return sent
 
 
-def _tell_body(report: Report, body_ids: list[int], th: str, en: str) -> int:
+def _tell_body(report: Report, body_ids: list[int], th: str, en: str, *, key: str) -> int:
     recipients = members_of(body_ids)
     body = (
         f"{th}: {report.display_code} — {report.summary}\n{_link(report)}\n\n"
         f"{en}: {report.display_code}\n{_link(report)}\n"
     )
-    return deliver(recipients, Message(f"[ร่วม] {th} / {en}: {report.display_code}", body))
+    subject = f"[ร่วม] {th} / {en}: {report.display_code}"
+    return deliver(recipients, Message(subject, body, key=key))
 
 
 @task()
@@ -107,6 +118,7 @@ def notify_overdue() -> int:
         message = Message(
             f"[ร่วม] เรื่องเกินกำหนด {len(reports)} เรื่อง / {len(reports)} overdue reports",
             f"เรื่องที่เกินกำหนดเวลา / Reports past their deadline:\n{lines}\n",
+            key=f"reports-overdue:{body_id}:{now:%Y-%m-%dT%H}",
         )
         sent += deliver(members_of([body_id]), message)
     Report.objects.filter(pk__in=[r.pk for r in overdue]).update(overdue_notified=now)
@@ -128,4 +140,6 @@ def after_intake(code: str) -> int:
     suggest(report)
     if not report.responsible_id:
         return 0
-    return _tell_body(report, [report.responsible_id], "เรื่องใหม่", "New report")
+    return _tell_body(
+        report, [report.responsible_id], "เรื่องใหม่", "New report", key=f"report-new:{report.code}"
+    )

@@ -46,3 +46,38 @@ def test_metrics_count_requests_by_view_and_show_the_figures(client):
 
 def test_metrics_are_for_the_monitoring_server_only(client):
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.5").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/districts/1046/", "/api/v1/reports"])
+def test_a_database_that_went_away_answers_503_with_a_retry_hint(client, monkeypatch, url):
+    """A restart of PostgreSQL mid-request: a clean 503 in both languages, never a 500."""
+    from django.db.models.query import QuerySet
+
+    def gone(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(QuerySet, "_fetch_all", gone)
+    client.raise_request_exception = False
+    answer = client.get(url)
+    assert answer.status_code == 503 and answer["Retry-After"] == "10"
+    body = answer.content.decode()
+    assert "ระบบขัดข้องชั่วคราว" in body and "try again" in body
+
+
+def test_a_database_that_went_away_before_the_view_answers_503(client, seat, monkeypatch):
+    from ruam.bodies import predicates
+    from ruam.bodies.models import Role
+
+    client.force_login(seat("division-1046-works", Role.OFFICIAL))
+
+    def gone(user):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(predicates, "seats", gone)
+    monkeypatch.setattr("ruam.accounts.second_factor.seats", gone)
+    client.raise_request_exception = False
+    from django.test import override_settings
+
+    with override_settings(RUAM_REQUIRE_2FA=True):
+        answer = client.get("/inbox/")
+    assert answer.status_code == 503 and answer["Retry-After"] == "10"

@@ -12,6 +12,9 @@ from ruam.integrations.line.transport import enabled
 
 class LineChannel(Channel):
     name = "line"
+    # LINE drops a push it has had with the same X-Line-Retry-Key: a retried notice is sent
+    # again with the key derived from the message's, and arrives once.
+    dedupes_by_key = True
 
     def can_reach(self, recipient: Recipient) -> bool:
         return (

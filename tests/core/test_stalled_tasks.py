@@ -1,0 +1,86 @@
+"""A worker killed in the middle of a task: the task is run again, and what it had already said
+is not said twice (notifications carry keys; each key goes to each address once)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from ruam.bodies.models import Role
+from ruam.core.notify import Message, Recipient, deliver
+from ruam.reports import services
+from ruam.reports.models import Channel
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_keyed_message_goes_to_each_address_once():
+    somsri = Recipient("สมศรี", "somsri@example.com")
+    message = Message("เรื่อง", "ข้อความ", key="report-event:1")
+    assert deliver([somsri], message) == 1
+    assert deliver([somsri, Recipient("สมชาย", "somchai@example.com")], message) == 1
+    assert [m.to for m in mail.outbox] == [["somsri@example.com"], ["somchai@example.com"]]
+    assert deliver([somsri], Message("เรื่อง", "ไม่มีคีย์")) == 1  # no key: no ledger
+
+
+@pytest.mark.parametrize("told_before_dying", [True, False])
+def test_a_task_whose_worker_died_runs_again_and_tells_once(
+    database_queue, seat, make_user, told_before_dying
+):
+    seat("division-1046-works", Role.OFFICIAL, make_user(email="works@example.com"))
+    report = services.submit_report(
+        description="ไฟดับทั้งซอย",
+        channel=Channel.WEB,
+        lat=13.8596,
+        lon=100.7046,
+        categories=["แสงสว่าง"],
+    ).report
+    task = DBTaskResult.objects.get(task_path="ruam.reports.tasks.after_intake")
+    if told_before_dying:  # the killed worker had told the division already
+        from ruam.reports.tasks import _tell_body
+
+        _tell_body(report, [report.responsible_id], "เรื่องใหม่", "New report",
+                   key=f"report-new:{report.code}")  # fmt: skip
+    # ... and died: the task stays "running", started long ago.
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+        worker_ids=["killed"],
+    )
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.RUNNING  # not yet
+    call_command("requeue_stalled", verbosity=0)
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.SUCCESSFUL
+    assert [m.to for m in mail.outbox] == [["works@example.com"]]  # once, either way
+
+
+def test_a_task_still_within_its_time_is_left_to_its_worker(database_queue):
+    services.submit_report(description="ไฟดับ", channel=Channel.WEB, lat=13.8596, lon=100.7046)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    call_command("requeue_stalled", verbosity=0)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+
+
+def test_a_message_that_failed_to_go_may_go_on_a_retry(monkeypatch):
+    from ruam.core import notify
+
+    somsri = Recipient("สมศรี", "somsri@example.com")
+    message = Message("เรื่อง", "ข้อความ", key="report-event:9")
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("the mail server is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(notify, "send_mail", down)
+        assert deliver([somsri], message) == 0
+    assert deliver([somsri], message) == 1 and len(mail.outbox) == 1
