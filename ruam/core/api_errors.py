@@ -21,6 +21,7 @@ from ruam.core.errors import (
     Bilingual,
     InvalidInput,
     NotAllowed,
+    StorageFull,
 )
 
 CSRF_FAILED = Bilingual(
@@ -96,7 +97,7 @@ class ErrorOut(Schema):
 # The refusals the API gives: 400 a body that is not JSON in UTF-8, 401 no valid key nor
 # session, 403 not permitted (or a session's POST without a CSRF token), 404, 413 a body too
 # large, 422 a parameter or field wrong (``errors`` names each), 429 too many requests.
-REFUSALS = frozenset({400, 401, 403, 404, 413, 422, 429})
+REFUSALS = frozenset({400, 401, 403, 404, 413, 422, 429, 503, 507})
 
 
 def declare(*statuses: int) -> dict[int, type[ErrorOut]]:
@@ -165,6 +166,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(InvalidInput)
     def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
         return api.create_response(request, exc.as_dict(), status=422)
+
+    @api.exception_handler(StorageFull)
+    def storage_full(request: HttpRequest, exc: StorageFull) -> HttpResponse:
+        return api.create_response(request, exc.message.as_dict(), status=exc.status)
 
     @api.exception_handler(NotAllowed)
     def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:

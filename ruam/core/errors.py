@@ -50,3 +50,19 @@ class NotAllowed(Exception):
     def __init__(self, message: Bilingual = FORBIDDEN) -> None:
         super().__init__(message.en)
         self.message = message
+
+
+STORAGE_FULL = Bilingual(
+    "ที่เก็บภาพของระบบเต็มชั่วคราว ยังไม่ได้บันทึกเรื่องนี้ โปรดลองอีกครั้งภายหลัง",
+    "Ruam's photo storage is full for now and nothing was saved: please try again later.",
+)
+
+
+class StorageFull(Exception):
+    """Uploads could not be stored (the disk is full): 507, and nothing of the submission kept."""
+
+    status = 507
+
+    def __init__(self, message: Bilingual = STORAGE_FULL) -> None:
+        super().__init__(message.en)
+        self.message = message

@@ -317,7 +317,7 @@ def reads_body_up_to(limit: int) -> Callable:
 
 @router.post(
     "/reports",
-    response={201: ReportOut, 200: ReportOut, **declare(400, 401, 403, 413, 422, 429)},
+    response={201: ReportOut, 200: ReportOut, **declare(400, 401, 403, 413, 422, 429, 507)},
     auth=[api_key_auth, django_auth],
     summary="Send a report",
     description="201 for a new report; 200 with the first report when the Idempotency-Key was "

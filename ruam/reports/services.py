@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ruam.bodies.models import Body
 from ruam.core import queue
-from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
+from ruam.core.errors import Bilingual, InvalidInput, NotAllowed, StorageFull
 from ruam.core.permissions import require
 from ruam.core.rows import insert_together
 from ruam.core.timeline import Lifecycle
@@ -235,22 +235,35 @@ def _create(
 def _store_photos(
     report: Report, event: ReportEvent, photos: Sequence[ProcessedPhoto], kind: str
 ) -> list[ReportPhoto]:
-    stored = []
-    for i, photo in enumerate(photos, start=1):
-        stem = f"{report.code}-{event.pk}-{i}"
-        item = ReportPhoto(
-            report=report,
-            event=event,
-            kind=kind,
-            width=photo.width,
-            height=photo.height,
-            sha256=photo.sha256,
-            taken_at=timezone.make_aware(photo.taken_at) if photo.taken_at else None,
-        )
-        item.image.save(f"{stem}.{photo.extension}", ContentFile(photo.large), save=False)
-        item.thumbnail.save(f"{stem}-t.{photo.extension}", ContentFile(photo.thumbnail), save=False)
-        item.save()
-        stored.append(item)
+    """The photos' files and rows. A file that cannot be written (the disk is full) undoes the
+    files written before it and raises ``StorageFull``; the caller's transaction drops the rows,
+    so nothing of the submission is half stored."""
+    stored, written = [], []
+    try:
+        for i, photo in enumerate(photos, start=1):
+            stem = f"{report.code}-{event.pk}-{i}"
+            item = ReportPhoto(
+                report=report,
+                event=event,
+                kind=kind,
+                width=photo.width,
+                height=photo.height,
+                sha256=photo.sha256,
+                taken_at=timezone.make_aware(photo.taken_at) if photo.taken_at else None,
+            )
+            for field, data, name in (
+                (item.image, photo.large, f"{stem}.{photo.extension}"),
+                (item.thumbnail, photo.thumbnail, f"{stem}-t.{photo.extension}"),
+            ):
+                field.save(name, ContentFile(data), save=False)
+                written.append(field.name)
+            item.save()
+            stored.append(item)
+    except OSError as exc:
+        storage = ReportPhoto._meta.get_field("image").storage
+        for name in written:
+            storage.delete(name)
+        raise StorageFull from exc
     return stored
 
 

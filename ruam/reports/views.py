@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ruam.core.errors import Bilingual, InvalidInput
+from ruam.core.errors import Bilingual, InvalidInput, StorageFull
 from ruam.core.permissions import allowed
 from ruam.core.ratelimit import allow, client_address
 from ruam.core.web import add_errors, attempt, both
@@ -98,6 +98,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
             except InvalidInput as exc:
                 add_errors(form, exc, aliases={"location": "lat"})
                 return render(request, "reports/new.html", {"form": form}, status=422)
+            except StorageFull as exc:
+                form.add_error(None, both(exc.message))  # what was typed is kept
+                return render(request, "reports/new.html", {"form": form}, status=exc.status)
             report = result.report
             if result.reporter_key:
                 _remember_key(request, report.code, result.reporter_key)

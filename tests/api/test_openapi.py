@@ -61,7 +61,7 @@ def test_every_refusal_is_declared_with_the_error_schema(document):
 @pytest.mark.parametrize(
     ("name", "statuses"),
     [
-        ("POST /api/v1/reports", {200, 201, 400, 401, 403, 413, 422, 429}),
+        ("POST /api/v1/reports", {200, 201, 400, 401, 403, 413, 422, 429, 507}),
         ("POST /api/v1/reports/{code}/status", {200, 400, 401, 403, 404, 413, 422}),
         ("GET /api/v1/reports", {200, 422}),
         ("GET /api/v1/search", {200, 422}),

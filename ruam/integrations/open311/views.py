@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ruam.accounts.services import api_key_from
 from ruam.core.api_schemas import moment_problem
-from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
+from ruam.core.errors import Bilingual, InvalidInput, NotAllowed, StorageFull
 from ruam.core.ratelimit import allow
 from ruam.framework.lookups import category_id
 from ruam.framework.models import Category
@@ -293,6 +293,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     except InvalidInput as exc:
         raise Problem(400, *((FIELDS.get(f, f), msg) for f, msg in exc.errors.items())) from None
+    except StorageFull as exc:
+        raise Problem(exc.status, ("media", exc.message)) from None
     report = result.report
     notice = serializers.notice(report)
     if dropped is not None:
