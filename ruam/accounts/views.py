@@ -9,16 +9,24 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django_otp import user_has_device
 
 from ruam.accounts import second_factor
 from ruam.accounts.forms import SignInForm, SignUpForm
+from ruam.core.permissions import allowed
 from ruam.core.web import both
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = SignInForm
+
+    def get_default_redirect_url(self):
+        # An official or a committee member goes to their inbox; a resident to their reports.
+        if allowed(self.request.user, "reports.view_inbox"):
+            return reverse("reports:inbox")
+        return super().get_default_redirect_url()
 
     def form_invalid(self, form):
         # A locked account (accounts.lockout) is told so, with 429 like any other limit.

@@ -13,18 +13,20 @@ from django.utils.translation import get_language
 from ruam.core.errors import Bilingual, InvalidInput, NotAllowed
 
 
-def both(message: Bilingual) -> str:
-    """An error for a person: the active language first, the other after it."""
-    if (get_language() or "th").startswith("en"):
-        return f"{message.en} — {message.th}"
-    return f"{message.th} — {message.en}"
+def in_language(message: Bilingual) -> str:
+    """An error for a person, in the language they chose (the API keeps both: ``as_dict``)."""
+    return message.en if (get_language() or "th").startswith("en") else message.th
+
+
+# The older name, still used by some views: it, too, shows the active language only.
+both = in_language
 
 
 def add_errors(form, exc: InvalidInput, aliases: dict[str, str] | None = None) -> None:
     """A service's field errors onto a form; fields the form lacks go to the form as a whole."""
     for field, message in exc.errors.items():
         field = (aliases or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, both(message))
+        form.add_error(field if field in form.fields else None, in_language(message))
 
 
 def attempt(request: HttpRequest, action: Callable[[], object]) -> bool:
@@ -33,10 +35,10 @@ def attempt(request: HttpRequest, action: Callable[[], object]) -> bool:
         action()
         return True
     except NotAllowed as exc:
-        raise PermissionDenied(both(exc.message)) from None
+        raise PermissionDenied(in_language(exc.message)) from None
     except InvalidInput as exc:
         for message in exc.errors.values():
-            messages.error(request, both(message))
+            messages.error(request, in_language(message))
         return False
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.antispam import SpamGuard
+from ruam.core.fields import TextField
 from ruam.framework.models import Category
 from ruam.geo.models import District
 from ruam.reports.statuses import Status
@@ -36,15 +37,15 @@ def read_files(files) -> list[bytes]:
 
 
 class ReportForm(SpamGuard):
-    description = forms.CharField(
+    description = TextField(
         label=_("What is the problem?"),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         required=False,
     )
     lat = forms.CharField(label=_("Latitude"), required=False)
     lon = forms.CharField(label=_("Longitude"), required=False)
-    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=300)
+    address = TextField(label=_("Address or landmark"), required=False, max_length=300)
     district = forms.ChoiceField(label=_("District (if there is no pin)"), required=False)
     categories = forms.MultipleChoiceField(
         label=_("Kind of problem"), required=False, widget=forms.CheckboxSelectMultiple
@@ -77,15 +78,21 @@ class ReportForm(SpamGuard):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    reason = TextField(
+        label=_("Why is it not fixed?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
 
 class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
-        label=_("How well was it fixed?"),
-        choices=[(i, str(i)) for i in range(1, 6)],
+        label=_("How well was it fixed? (1 = very poor, 5 = very good)"),
+        choices=[
+            (1, _("1 = very poor")),
+            (2, "2"),
+            (3, "3"),
+            (4, "4"),
+            (5, _("5 = very good")),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
     )
@@ -106,7 +113,7 @@ STAFF_ACTIONS = [
 
 class StaffActionForm(forms.Form):
     to = forms.ChoiceField(label=_("Action"), choices=STAFF_ACTIONS)
-    note = forms.CharField(
+    note = TextField(
         label=_("Note or reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -143,15 +150,15 @@ class BulkForm(forms.Form):
 class AssistedForm(forms.Form):
     """Assisted entry: an official types in a resident's report (``reports.assisted``)."""
 
-    description = forms.CharField(
+    description = TextField(
         label=_("What is the problem? (in the resident's words)"),
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         required=False,
     )
     lat = forms.CharField(label=_("Latitude"), required=False)
     lon = forms.CharField(label=_("Longitude"), required=False)
-    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=300)
+    address = TextField(label=_("Address or landmark"), required=False, max_length=300)
     district = forms.ChoiceField(label=_("District (if there is no pin)"), required=False)
     categories = forms.MultipleChoiceField(
         label=_("Kind of problem"), required=False, widget=forms.CheckboxSelectMultiple

@@ -97,7 +97,8 @@ def submit_report(
     if idempotency_key and (seen := _seen_before(idempotency_scope, idempotency_key)):
         return seen
 
-    description = (description or "").strip()
+    # A line break is one character, whoever sent it (browsers send CR LF).
+    description = (description or "").replace("\r\n", "\n").strip()
     address = (address or "").strip()
     contact_name, contact_email = contact_name.strip(), contact_email.strip()
     contact_phone = contact_phone.strip()

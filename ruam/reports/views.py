@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ruam.core.errors import Bilingual, InvalidInput, StorageFull
 from ruam.core.permissions import allowed
 from ruam.core.ratelimit import allow, client_address
-from ruam.core.web import add_errors, attempt, both
+from ruam.core.web import add_errors, attempt
+from ruam.core.web import in_language as both
 from ruam.reports import services
 from ruam.reports.forms import RatingForm, ReasonForm, ReportForm, read_files
 from ruam.reports.models import Channel, Report, normalise_code
@@ -145,6 +146,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
             "report": report,
             "events": events,
             "photos": [p for p in report.photos.all() if p.kind == "report"],
+            "after_photos": [p for p in report.photos.all() if p.kind != "report"],
             "is_reporter": reporter,
             "reporter_key": key if reporter else None,
             "can_confirm": can_confirm,
@@ -167,6 +169,10 @@ def _reporter_action(request: HttpRequest, code: str, action) -> HttpResponse:
     report = get_report(code)
     key = reporter_key(request, report)
     attempt(request, lambda: action(report, key))
+    # Back to the page the resident came from: with the private link, if they used one.
+    sent_key = request.POST.get("key", "")
+    if sent_key and report.reporter_key_matches(sent_key):
+        return redirect(f"{report.get_absolute_url()}?key={sent_key}")
     return redirect(report)
 
 

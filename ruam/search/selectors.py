@@ -34,6 +34,11 @@ class Hit:
     rank: float
 
 
+def query_words(query: str) -> list[str]:
+    """The words of a query as search reads them (Thai segmented), for marking them in results."""
+    return _words(" ".join(query.split())[:MAX_QUERY])
+
+
 def _words(query: str) -> list[str]:
     from ruam.thai.segment import words
 

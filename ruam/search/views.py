@@ -6,8 +6,9 @@ from django.shortcuts import render
 
 from ruam.core.web import whole_number
 from ruam.geo.models import District
+from ruam.reports.models import Report
 from ruam.search.api import hit_url
-from ruam.search.selectors import MAX_WINDOW, search
+from ruam.search.selectors import MAX_WINDOW, query_words, search
 
 PAGE = 20
 
@@ -51,7 +52,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "search/search.html",
         {
             "query": query,
-            "hits": [(hit, hit_url(hit)) for hit in hits],
+            "hits": _shown(hits),
+            "words": query_words(query) if query else [],
             "count": count,
             "page": paginator.get_page(page_number),
             "districts": District.objects.order_by("name_th"),
@@ -59,3 +61,28 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "open_only": open_only,
         },
     )
+
+
+def _shown(hits) -> list[dict]:
+    """What a result shows: the code as it is written (XXXX-XXXX), the district, the report's
+    categories and a link; the words found are marked by the template."""
+    districts = {d.code: d for d in District.objects.filter(code__in={h.district_id for h in hits})}
+    reports = {
+        r.code: r
+        for r in Report.objects.filter(
+            code__in=[h.code for h in hits if h.kind == "report"]
+        ).prefetch_related("categories")
+    }
+    shown = []
+    for hit in hits:
+        report = reports.get(hit.code) if hit.kind == "report" else None
+        shown.append(
+            {
+                "hit": hit,
+                "url": hit_url(hit),
+                "code": report.display_code if report else hit.code,
+                "district": districts.get(hit.district_id),
+                "categories": list(report.categories.all()) if report else [],
+            }
+        )
+    return shown

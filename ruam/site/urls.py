@@ -6,6 +6,7 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.health, name="health"),
     path("livez", views.live, name="live"),
     path("readyz", views.ready, name="ready"),

@@ -3,6 +3,8 @@ privacy notice; health answers for load balancers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch
@@ -130,3 +132,13 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if client_address(request) not in settings.RUAM_METRICS_ALLOWED_IPS:
         return HttpResponse(status=403)
     return metrics_response()
+
+
+_FAVICON = Path(__file__).resolve().parent.parent / "core" / "static" / "ruam" / "favicon.svg"
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: the same icon, kept a day."""
+    response = HttpResponse(_FAVICON.read_bytes(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
