@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -43,6 +45,38 @@ def district_issues(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _moves(issue: Issue) -> list[tuple[str, str]]:
+    """The moves open to the committee, forward first and declining or escalating last."""
+    order = list(IssueStatus.values)
+    last = {IssueStatus.DECLINED, IssueStatus.ESCALATED}
+    moves = sorted(TRANSITIONS.get(issue.status, []), key=lambda s: (s in last, order.index(s)))
+    return [(s, IssueStatus(s).label) for s in moves]
+
+
+def _from_hotspot(linked: list[Report]) -> dict:
+    """What a hotspot's reports already say: the kind of problem, where, and the point."""
+    if not linked:
+        return {}
+    categories = Counter(c for r in linked for c in r.categories.all())
+    category = categories.most_common(1)[0][0] if categories else None
+    places = Counter(r.subdistrict.name for r in linked if r.subdistrict_id)
+    place = places.most_common(1)[0][0] if places else linked[0].district.name
+    points = [(r.lat, r.lon) for r in linked if r.lat is not None]
+    initial = {
+        "kind": Issue.Kind.PROBLEM,
+        "title": _("Recurring %(problem)s in %(place)s")
+        % {"problem": category.name if category else _("problem"), "place": place},
+        "description": _("%(n)d reports of the same kind of problem in the same place.")
+        % {"n": len(linked)},
+        "place": place,
+        "area": category.area_id if category else None,
+    }
+    if points:
+        initial["lat"] = round(sum(p[0] for p in points) / len(points), 6)
+        initial["lon"] = round(sum(p[1] for p in points) / len(points), 6)
+    return initial
+
+
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_object_or_404(Issue.objects.select_related("district", "area", "body"), pk=pk)
     member = allowed(request.user, "issues.manage_issue", issue)
@@ -58,9 +92,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_items": issue.plan_items.select_related("kind"),
             "member": member,
             "supported": supported,
-            "moves": [(s, IssueStatus(s).label) for s in TRANSITIONS.get(issue.status, [])]
-            if member
-            else [],
+            "moves": _moves(issue) if member else [],
             "comment_form": CommentForm(),
         },
     )
@@ -73,7 +105,10 @@ def issue_new(request: HttpRequest, code: str) -> HttpResponse:
     linked = list(
         Report.objects.filter(code__in=[normalise_code(c) for c in codes.split(",") if c.strip()])
     )
-    form = IssueForm(request.POST or None, initial={"reports": codes})
+    initial = {"reports": codes}
+    if request.method == "GET" and request.GET.get("from") == "hotspot":
+        initial |= _from_hotspot(linked)
+    form = IssueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -3,10 +3,13 @@ attendance and quorum, minutes per item, resolutions (มติ) and the actions
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.timeline import TimelineEvent
@@ -83,6 +86,17 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the page's language: a title Ruam made reads in English too (one a
+        person typed is shown as typed)."""
+        if (get_language() or "th").startswith("en") and self.title == self.generated_title():
+            return f"Meeting {self.number}/{self.year}: {self.body.name_en or self.body.name_th}"
+        return self.title
+
+    def generated_title(self) -> str:
+        return f"การประชุม{self.body.name_th} ครั้งที่ {self.number}/{self.year}"
 
     @property
     def attendance(self) -> models.QuerySet[Attendance]:
@@ -162,6 +176,18 @@ class AgendaItem(models.Model):
     @property
     def number(self) -> str:
         return f"{self.section}.{self.order}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the page's language, for the items Ruam writes itself."""
+        if (get_language() or "th").startswith("en"):
+            match = _PREVIOUS_MINUTES.fullmatch(self.title)
+            if match:
+                return f"Approval of the minutes of meeting {match.group(1)}"
+        return self.title
+
+
+_PREVIOUS_MINUTES = re.compile(r"รับรองรายงานการประชุม ครั้งที่ (\d+/\d+)")
 
 
 class Resolution(models.Model):

@@ -41,7 +41,10 @@ def _en() -> bool:
     return (get_language() or "th").startswith("en")
 
 
-def agenda_suggestions(district_code: str, *, limit: int = 12) -> list[Suggestion]:
+def agenda_suggestions(
+    district_code: str, *, limit: int = 12, meeting: Meeting | None = None
+) -> list[Suggestion]:
+    """What the committee might take up; with ``meeting``, what is not on its agenda yet."""
     en = _en()
     found: list[Suggestion] = []
     linked = set(
@@ -132,5 +135,15 @@ def agenda_suggestions(district_code: str, *, limit: int = 12) -> list[Suggestio
                 row["n"],
             )
         )
+    if meeting is not None:
+        items = list(meeting.items.values_list("title", "issue_id"))
+        titles = {t.strip().lower() for t, _ in items}
+        issues = {i for _, i in items if i}
+        found = [
+            s
+            for s in found
+            if s.title.strip().lower() not in titles
+            and not (s.issue is not None and s.issue.pk in issues)
+        ]
     found.sort(key=lambda s: -s.score)
     return found[:limit]

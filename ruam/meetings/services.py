@@ -60,6 +60,20 @@ DUE_REQUIRED = B(
 PROGRESS_INVALID = B("ความคืบหน้าต้องอยู่ระหว่าง 0 ถึง 100", "Progress must be between 0 and 100.")
 QUORUM_MISSING = B("องค์ประชุมไม่ครบ", "The meeting has no quorum.")
 INVITEE_REQUIRED = B("โปรดระบุชื่อหรือหน่วยงานที่เชิญ", "Please give the name or body invited.")
+ALREADY_ON_AGENDA = B("เรื่องนี้อยู่ในวาระแล้ว", "This is already on the agenda.")
+NOT_STARTED = B(
+    "ยังไม่ถึงเวลาประชุม: บันทึกว่าประชุมแล้วได้เมื่อถึงเวลาเริ่มประชุม",
+    "The meeting has not started yet: it can be recorded as held once it has begun.",
+)
+
+
+def _without_minutes(numbers: list[str]) -> B:
+    listed = ", ".join(numbers)
+    return B(
+        f"ระเบียบวาระ {listed} ยังไม่มีบันทึกการประชุม: บันทึกก่อนปิดบันทึกการประชุม",
+        f"Agenda item {listed} has no minutes yet: record them before closing the record.",
+    )
+
 
 # The bodies that hold meetings: district committees, their working groups, and the
 # district-group committees that escalated issues go to.
@@ -195,6 +209,12 @@ def add_item(
     title = (title or (issue.title if issue else "")).strip()
     if not title:
         raise InvalidInput({"title": TITLE_REQUIRED})
+    # One matter once: a suggestion's card sent twice, or its issue picked again from the list.
+    on_agenda = meeting.items.filter(title__iexact=title[:300])
+    if issue is not None:
+        on_agenda = on_agenda | meeting.items.filter(issue=issue)
+    if on_agenda.exists():
+        raise InvalidInput({"title": ALREADY_ON_AGENDA})
     order = (meeting.items.filter(section=section).aggregate(n=Max("order"))["n"] or 0) + 1
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -352,8 +372,18 @@ def _assign(resolution: Resolution, issue: Issue | None, spec: dict, *, actor, m
 def hold(meeting: Meeting, *, actor, approve_previous: bool = True) -> Meeting:
     """The meeting took place: with a quorum, its minutes are kept; it approves the previous."""
     _require_officer(actor, meeting.body)
+    if meeting.starts_at > timezone.now():
+        raise InvalidInput({"starts_at": NOT_STARTED})
     if not has_quorum(meeting):
         raise InvalidInput({"attendance": QUORUM_MISSING})
+    # Holding locks the record: every item must have its minutes (or its resolution) first.
+    missing = [
+        item.number
+        for item in meeting.items.prefetch_related("resolutions")
+        if not item.minutes.strip() and not item.resolutions.all()
+    ]
+    if missing:
+        raise InvalidInput({"minutes": _without_minutes(missing)})
     MEETING.move(
         meeting,
         to=Meeting.Status.HELD,
@@ -460,3 +490,9 @@ def invite(
     )
     MEETING.record(meeting, kind=MeetingEvent.Kind.INVITED, actor=actor, note=name)
     return invitation
+
+
+def on_report_moved(sender, instance, event, **kwargs) -> None:
+    """A report linked to committee issues changed status: their progress follows at once."""
+    for issue in Issue.objects.filter(reports=instance):
+        roll_up(issue)

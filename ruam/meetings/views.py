@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
 from ruam.core.errors import Bilingual
 from ruam.core.permissions import allowed
-from ruam.core.web import attempt, both, whole_number
+from ruam.core.web import attempt, in_language, whole_number
 from ruam.geo.models import District
 from ruam.issues import services as issue_services
 from ruam.issues.models import Issue
@@ -112,7 +113,7 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
 def _schedule(request: HttpRequest, body: Body, context: dict) -> HttpResponse:
     """Schedule a meeting of ``body`` and invite its members (officers only)."""
     if not allowed(request.user, "meetings.manage_meetings", body):
-        raise PermissionDenied(both(services.NOT_OFFICER))
+        raise PermissionDenied(in_language(services.NOT_OFFICER))
     if request.method == "POST":
         starts_at = parse_datetime(request.POST.get("starts_at", "") or "")
         if starts_at is not None and timezone.is_naive(starts_at):
@@ -163,7 +164,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if manage and district:
         context.update(
-            suggestions=agenda_suggestions(district),
+            suggestions=agenda_suggestions(district, meeting=meeting),
             open_issues=Issue.objects.filter(district_id=district)
             .exclude(status__in=CLOSED_ISSUES)
             .order_by("-support_count"),
@@ -205,7 +206,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _meeting_for_officer(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting, pk=pk)
     if not allowed(request.user, "meetings.manage_meetings", meeting.body):
-        raise PermissionDenied(both(services.NOT_OFFICER))
+        raise PermissionDenied(in_language(services.NOT_OFFICER))
     return meeting
 
 
@@ -219,6 +220,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
         whole_number(request.POST.get("section"), minimum=1, maximum=5) or Section.FOR_DECISION
     )
 
+    @transaction.atomic  # a hotspot's new issue only with its agenda item
     def act():
         nonlocal issue
         if issue is None and codes:  # a suggested hotspot: it becomes an issue first
@@ -275,6 +277,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     entries = []
     for invitation in meeting.invitations.all():
         status = request.POST.get(f"status-{invitation.pk}", "")
+        if status not in Attendance.Status.values or status == Attendance.Status.GUEST:
+            # Nobody's attendance is guessed: a quorum counted from defaults would overstate it.
+            messages.error(request, in_language(ATTENDANCE_INCOMPLETE))
+            return redirect(meeting)
         if status in Attendance.Status.values:
             entries.append(
                 {
@@ -333,9 +339,22 @@ def record_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def hold(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for_officer(request, pk)
-    if attempt(request, lambda: services.hold(meeting, actor=request.user)):
+    if request.POST.get("confirm") != "1":
+        messages.error(request, in_language(CONFIRM_HOLD))
+    elif attempt(request, lambda: services.hold(meeting, actor=request.user)):
         messages.success(request, _("The meeting is recorded."))
     return redirect(meeting)
+
+
+CONFIRM_HOLD = Bilingual(
+    "โปรดยืนยันว่าประชุมแล้วและบันทึกครบ ก่อนปิดบันทึกการประชุม (แก้ไขภายหลังไม่ได้)",
+    "Please confirm that the meeting took place and the record is complete before closing it "
+    "(it cannot be changed afterwards).",
+)
+ATTENDANCE_INCOMPLETE = Bilingual(
+    "โปรดระบุการมาประชุมของทุกคนที่ได้รับเชิญ (มา ไม่มา หรือลา) ยังไม่ได้บันทึก",
+    "Please mark everyone invited as present, absent or on leave: nothing was saved.",
+)
 
 
 @login_required

@@ -392,7 +392,7 @@ def _committee_work() -> None:
         place="ห้องประชุมสำนักงานเขตคลองสามวา",
     )
     meetings.invite_members(past, actor=secretary)
-    meetings.add_item(
+    chair_news = meetings.add_item(
         past, actor=secretary, section=Section.CHAIR, title="แนวทางการทำงานของคณะขับเคลื่อนฯ ทั้ง 6 ด้าน"
     )
     item = meetings.add_item(past, actor=secretary, section=Section.FOR_DECISION, issue=flood)
@@ -407,6 +407,9 @@ def _committee_work() -> None:
         for i, inv in enumerate(past.invitations.all())
     ] + [{"name": "ผู้แทนสำนักการระบายน้ำ (ตัวอย่าง)", "role": "ผู้เข้าร่วมประชุม", "status": "guest"}]
     meetings.record_attendance(past, actor=secretary, entries=entries)
+    meetings.record_minutes(
+        chair_news, actor=secretary, minutes="ประธานแจ้งแนวทางการทำงานทั้ง 6 ด้าน ที่ประชุมรับทราบ"
+    )
     meetings.record_minutes(
         item, actor=secretary, minutes="ฝ่ายโยธาชี้แจงว่าท่อระบายน้ำหลักอุดตันและบ่อสูบชำรุด"
     )

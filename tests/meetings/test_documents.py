@@ -77,7 +77,7 @@ def build_meeting(people, *, hold=True) -> Meeting:
     flood = meetings.add_item(
         meeting, actor=secretary, section=Section.FOR_DECISION, title="น้ำท่วมซ้ำซากซอยวัด"
     )
-    meetings.add_item(
+    next_meeting = meetings.add_item(
         meeting, actor=secretary, section=Section.OTHER, title="นัดหมายการประชุมครั้งต่อไป"
     )
     entries = [
@@ -116,6 +116,7 @@ def build_meeting(people, *, hold=True) -> Meeting:
             }
         ],
     )
+    meetings.record_minutes(next_meeting, actor=secretary, minutes="จะแจ้งวันประชุมให้ทราบภายหลัง")
     Meeting.objects.filter(pk=meeting.pk).update(
         opened_at=dt.time(9, 35), closed_at=dt.time(12, 5), minutes_by=SECRETARY
     )

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.utils import timezone
+from freezegun import freeze_time
 
 from ruam.bodies.models import Body, Role
 from ruam.core.errors import InvalidInput, NotAllowed
@@ -97,7 +98,8 @@ def test_the_whole_loop(people, django_capture_on_commit_callbacks):
                 }
             ],
         )
-    meetings.hold(meeting, actor=secretary)
+    with freeze_time(when + dt.timedelta(hours=3)):  # recorded as held once it took place
+        meetings.hold(meeting, actor=secretary)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.IN_PROGRESS
     assert mail.outbox  # the residents were told it was resolved
@@ -172,6 +174,11 @@ def test_the_next_meeting_approves_the_previous_minutes(people):
         second,
         actor=people["chair"],
         entries=[{"name": "a", "status": "present", "is_member": True}],
+    )
+    meetings.record_minutes(
+        second.items.get(section=Section.PREVIOUS_MINUTES),
+        actor=people["chair"],
+        minutes="ที่ประชุมรับรองรายงานการประชุม",
     )
     meetings.hold(second, actor=people["chair"])
     first.refresh_from_db()

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from freezegun import freeze_time
 
 from ruam.bodies.models import Body, Role
 from ruam.core.errors import InvalidInput, NotAllowed
@@ -93,7 +94,9 @@ def test_holding_is_a_move_on_the_timeline_and_approves_the_previous_minutes(mee
         place="ห้องประชุมเขต",
     )
     meetings.record_attendance(nxt, actor=secretary, entries=entries("present"))
-    meetings.hold(nxt, actor=secretary)
+    meetings.record_minutes(nxt.items.get(), actor=secretary, minutes="รับรองรายงานการประชุม")
+    with freeze_time(nxt.starts_at + dt.timedelta(hours=3)):  # held once it took place
+        meetings.hold(nxt, actor=secretary)
     held = meeting.events.get(kind=MeetingEvent.Kind.HELD)
     assert (held.from_status, held.to_status) == ("planned", "held")
     assert held.actor_body == meeting.body

@@ -29,7 +29,7 @@ def test_prepare_record_and_follow_up(client, seat, make_user):
     client.force_login(make_user())
     assert client.get("/districts/1046/meetings/new/").status_code == 403
     client.force_login(secretary)
-    when = (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT09:30")
+    when = (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT09:30")
     response = client.post(
         "/districts/1046/meetings/new/", {"starts_at": when, "place": "ห้องประชุมเขต"}
     )
@@ -63,7 +63,7 @@ def test_prepare_record_and_follow_up(client, seat, make_user):
             "action_due": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
     )
-    client.post(f"/meetings/{meeting.pk}/hold/")
+    client.post(f"/meetings/{meeting.pk}/hold/", {"confirm": "1"})
     meeting.refresh_from_db()
     assert meeting.status == "held"
     action = Action.objects.get()
