@@ -13,7 +13,7 @@ from shapely.geometry import mapping, shape
 from ruam.core.api_errors import ApiError, declare
 from ruam.core.api_schemas import Key
 from ruam.core.errors import NOT_FOUND, OUTSIDE_BANGKOK
-from ruam.geo.locate import locate
+from ruam.geo.locate import COARSE_SUBDISTRICTS_FILE, DATA_DIR, locate
 from ruam.geo.models import Boundary, District
 from ruam.geo.selectors import districts_public, groups_with_counts
 
@@ -175,3 +175,34 @@ def _simplified_boundaries() -> dict:
 )
 def district_boundaries(request: HttpRequest):
     return _simplified_boundaries()
+
+
+@lru_cache(maxsize=1)
+def _subdistrict_outlines() -> dict:
+    with open(DATA_DIR / COARSE_SUBDISTRICTS_FILE, encoding="utf-8") as f:
+        data = json.load(f)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code": p["subdistrict_code"],
+                "name_th": p["name_th"],
+                "name_en": p["name_en"],
+                "district_code": p["district_code"],
+            },
+            "geometry": feature["geometry"],
+        }
+        for feature in data["features"]
+        if (p := feature["properties"]).get("in_current_180_list", True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@router.get(
+    "/subdistricts.geojson",
+    response={200: dict},
+    summary="แขวง outlines with their names, coarse (HDX 2019), for finding a place on a map",
+    description="For drawing only: the แขวง of a point is found by /locate, which is exact.",
+)
+def subdistrict_outlines(request: HttpRequest):
+    return _subdistrict_outlines()

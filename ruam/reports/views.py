@@ -17,7 +17,8 @@ from ruam.core.permissions import allowed
 from ruam.core.ratelimit import allow, client_address
 from ruam.core.web import add_errors, attempt
 from ruam.core.web import in_language as both
-from ruam.reports import services
+from ruam.reports import held, services
+from ruam.reports import validation as check
 from ruam.reports.forms import RatingForm, ReasonForm, ReportForm, read_files
 from ruam.reports.models import Channel, Report, normalise_code
 from ruam.reports.rules import Presented
@@ -61,10 +62,29 @@ def get_report(code: str) -> Report:
     return report
 
 
+def _refused(request: HttpRequest, form, kept, status: int, **extra) -> HttpResponse:
+    """The form again, what was typed in it and the photos already chosen kept (held.py)."""
+    submission = request.POST.get("submission", "")
+    chosen = []
+    for upload in request.FILES.getlist("photos"):
+        upload.seek(0)
+        chosen.append(upload.read())
+    tokens = [token for token, _ in kept]
+    held_photos = [held.HeldPhoto(t, n) for n, t in enumerate(tokens, 1)]
+    held_photos += held.keep(chosen, submission=submission, start=len(held_photos) + 1)
+    context = {"form": form, "held": held_photos, **extra}
+    return render(request, "reports/new.html", context, status=status)
+
+
 def report_new(request: HttpRequest) -> HttpResponse:
     nearby = []
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
+        dropped = set(request.POST.getlist("drop_photo"))
+        kept = held.read(
+            [t for t in request.POST.getlist("held_photos") if t not in dropped],
+            submission=request.POST.get("submission", ""),
+        )
         if form.is_valid():
             data = form.cleaned_data
             lat, lon = _float(data["lat"]), _float(data["lon"])
@@ -72,12 +92,20 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 # Without JavaScript: show similar open reports before sending.
                 if lat is not None and lon is not None:
                     nearby = nearby_open(lat, lon)
-                return render(
-                    request, "reports/new.html", {"form": form, "nearby": nearby, "checked": True}
+                place = _place(lat, lon)
+                return _refused(
+                    request,
+                    form,
+                    kept,
+                    200,
+                    nearby=nearby,
+                    checked=True,
+                    place=place,
+                    pinned=lat is not None and lon is not None,
                 )
             if not allow("report_web", client_address(request)):
                 form.add_error(None, both(TOO_MANY))
-                return render(request, "reports/new.html", {"form": form}, status=429)
+                return _refused(request, form, kept, 429)
             try:
                 result = services.submit_report(
                     description=data["description"],
@@ -92,23 +120,24 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     contact_email=data["contact_email"],
                     contact_phone=data["contact_phone"],
                     consent=data["consent"],
-                    photos=read_files(data["photos"]),
+                    photos=[photo for _, photo in kept] + read_files(data["photos"]),
                     idempotency_scope="web",
                     idempotency_key=data["submission"],
                 )
             except InvalidInput as exc:
                 add_errors(form, exc, aliases={"location": "lat"})
-                return render(request, "reports/new.html", {"form": form}, status=422)
+                return _refused(request, form, kept, 422)
             except StorageFull as exc:
                 form.add_error(None, both(exc.message))  # what was typed is kept
-                return render(request, "reports/new.html", {"form": form}, status=exc.status)
+                return _refused(request, form, kept, exc.status)
+            held.release([token for token, _ in kept], submission=data["submission"])
             report = result.report
             if result.reporter_key:
                 _remember_key(request, report.code, result.reporter_key)
             url = reverse("reports:detail", args=[report.code])
             key = request.session.get(SESSION_KEYS, {}).get(report.code)
             return redirect(f"{url}?sent=1" + (f"&key={key}" if key else ""))
-        return render(request, "reports/new.html", {"form": form}, status=422)
+        return _refused(request, form, kept, 422)
     form = ReportForm(
         initial={"lat": request.GET.get("lat", ""), "lon": request.GET.get("lon", "")}
     )
@@ -125,7 +154,20 @@ def nearby(request: HttpRequest) -> HttpResponse:
     """Up to 5 open reports within 250 m: a page fragment for the report form."""
     lat, lon = _float(request.GET.get("lat")), _float(request.GET.get("lon"))
     found = nearby_open(lat, lon) if lat is not None and lon is not None else []
-    return render(request, "reports/_nearby.html", {"nearby": found, "checked": True})
+    context = {
+        "nearby": found,
+        "checked": True,
+        "place": _place(lat, lon),
+        "pinned": lat is not None and lon is not None,
+    }
+    return render(request, "reports/_nearby.html", context)
+
+
+def _place(lat: float | None, lon: float | None):
+    """The เขต and แขวง of a pin, as the report will be filed (or None outside Bangkok)."""
+    if lat is None or lon is None:
+        return None
+    return check.place({}, lat, lon, None, "")
 
 
 def report_detail(request: HttpRequest, code: str) -> HttpResponse:

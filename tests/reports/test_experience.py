@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ruam.bodies.models import Role
 from ruam.core import antispam
@@ -160,3 +161,36 @@ def test_the_staff_page_has_a_map(client, seat):
 def test_favicon(client):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200
+
+
+def test_a_refused_form_keeps_the_photos_and_the_categories(client, photo):
+    from ruam.framework.models import Category
+
+    flood = Category.objects.get(name_th="น้ำท่วม")
+    data = form_data(
+        lat="14.6",  # outside Bangkok: refused
+        categories=[str(flood.pk)],
+        photos=SimpleUploadedFile("a.jpg", photo, "image/jpeg"),
+    )
+    response = client.post("/reports/new/", data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert re.search(rf'value="{flood.pk}"[^>]*checked', html)  # the category stays chosen
+    tokens = re.findall(r'name="held_photos" value="([^"]+)"', html)
+    assert len(tokens) == 1  # the photo is kept, and the page says so
+    assert Report.objects.count() == 0
+    # Sent again with the place corrected and no file chosen: the kept photo goes with it.
+    data = form_data(categories=[str(flood.pk)], held_photos=tokens)
+    response = client.post("/reports/new/", data)
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.photos.count() == 1 and list(report.categories.all()) == [flood]
+
+
+def test_a_kept_photo_token_works_only_for_its_own_form(client, photo):
+    data = form_data(lat="14.6", photos=SimpleUploadedFile("a.jpg", photo, "image/jpeg"))
+    html = client.post("/reports/new/", data).content.decode()
+    token = re.findall(r'name="held_photos" value="([^"]+)"', html)[0]
+    response = client.post("/reports/new/", form_data(submission="other", held_photos=[token]))
+    assert response.status_code == 302
+    assert Report.objects.get().photos.count() == 0

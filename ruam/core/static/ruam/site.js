@@ -7,6 +7,9 @@
     var button = e.target.closest ? e.target.closest("[data-print]") : null;
     if (button) { e.preventDefault(); window.print(); }
   });
+  // A refused form: its summary of what is wrong is focused (and read out) first.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   // A form whose consequence cannot be undone asks first (data-confirm holds the question).
   document.addEventListener("submit", function (e) {
     var form = e.target;
