@@ -301,7 +301,7 @@ RUAM_OPEN_DATA_SENSITIVE_CATEGORIES = env_list(
     "RUAM_OPEN_DATA_SENSITIVE_CATEGORIES", "คนจรจัด,ร้องเรียน,เสียงรบกวน,ความปลอดภัย"
 )
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -78,7 +78,7 @@ def deliver(recipients: list[Recipient], message: Message) -> int:
     for recipient in recipients:
         for channel in channels():
             if channel.can_reach(recipient):
-                ledger = message.key and not channel.dedupes_by_key
+                ledger = message.key and not getattr(channel, "dedupes_by_key", False)
                 if ledger and not _first_time(message.key, channel, recipient):
                     break
                 try:

@@ -12,8 +12,8 @@ import os
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from ruam.accounts.services import create_api_key
 from ruam.wsgi import application
@@ -27,6 +27,21 @@ EXAMPLES = int(os.environ.get("RUAM_SCHEMATHESIS_EXAMPLES", "8"))
 @pytest.fixture
 def key():
     return create_api_key(name="schemathesis")[1]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes old connections at each request's start and end; the test's own
+    transaction lives on that connection (PostgreSQL), so keep it open as Django's test client
+    does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -1,0 +1,363 @@
+#!/usr/bin/env python
+"""Load without loss, and the fault drills: 100 clients against gunicorn + PostgreSQL.
+
+A fresh database, gunicorn (ruam/serve.py) and the database worker on 127.0.0.1. Each client
+loops for --seconds over a mix: report creation through the API (a quarter of them with a
+photo; every create carries an Idempotency-Key and is retried with the same key after a 503,
+a timeout or a refused connection), public pages, and API reads. Afterwards the database is
+compared with the answers: every report a client was told about exists exactly once, and no
+report exists that no client was told about (0 lost, 0 duplicated). Each division's people are
+told of each new report once (counted in the e-mail files).
+
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 100]
+                                      [--fault none|restart-db|kill-worker]
+
+--fault restart-db restarts the machine's PostgreSQL (pg_ctlcluster) a third of the way in:
+run it only where nothing else uses that server. --fault kill-worker kills the worker with
+SIGKILL mid-run, then `ruam requeue-stalled` and a new worker finish its tasks.
+Traffic goes only to 127.0.0.1 and stops after --seconds; --record appends to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import datetime as dt
+import io
+import json
+import os
+import platform
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+TEXTS = [
+    "ถนนเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย",
+    "ไฟส่องสว่างดับทั้งซอย มืดมาก",
+    "น้ำท่วมขังหน้าซอยหลังฝนตก",
+    "ขยะล้นถังไม่มีคนเก็บ",
+    "ทางเท้าชำรุด กระเบื้องแตก",
+]
+CATEGORIES = ["ถนน", "แสงสว่าง", "น้ำท่วม", "ความสะอาด", "ทางเท้า"]
+DISTRICTS = [str(1001 + i) for i in range(50)]
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    return subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atqc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def photo() -> str:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    noise = Image.effect_noise((800, 600), 40).convert("RGB")
+    noise.save(buffer, "JPEG", quality=80)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+class Load:
+    def __init__(self, base: str, key: str, seconds: int, clients: int) -> None:
+        self.base, self.key, self.seconds, self.clients = base, key, seconds, clients
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.statuses: Counter = Counter()
+        self.acknowledged: dict[str, str] = {}  # idempotency key → report code
+        self.gave_up: list[str] = []  # retried until the last attempt, never acknowledged
+        self.refused = 0  # a 4xx answer (e.g. a point outside Bangkok): nothing was made
+        self.codes: list[str] = []
+        self.photo = photo()
+
+    async def request(self, session, kind: str, method: str, url: str, **kw):
+        started = time.perf_counter()
+        try:
+            async with session.request(method, self.base + url, **kw) as response:
+                body = await response.read()
+                status = response.status
+        except (TimeoutError, OSError) as exc:
+            body, status = b"", f"error:{type(exc).__name__}"
+        self.latency[kind].append(time.perf_counter() - started)
+        self.statuses[(kind, status)] += 1
+        return status, body
+
+    async def create(self, session) -> None:
+        key = str(uuid.uuid4())
+        payload = {
+            "description": random.choice(TEXTS),
+            "lat": 13.70 + random.random() * 0.12,
+            "lon": 100.50 + random.random() * 0.14,
+            "categories": [random.choice(CATEGORIES)],
+        }
+        if random.random() < 0.25:
+            payload["photos"] = [self.photo]
+        headers = {"X-Api-Key": self.key, "Idempotency-Key": key}
+        for attempt in range(8):
+            status, body = await self.request(
+                session, "create", "POST", "/api/v1/reports", json=payload, headers=headers
+            )
+            if status in (200, 201):
+                code = json.loads(body)["code"]
+                self.acknowledged[key] = code
+                self.codes.append(code)
+                return
+            if status in (429, 503) or str(status).startswith("error"):
+                await asyncio.sleep(min(2**attempt * 0.2, 5))
+                continue
+            self.refused += 1  # a refusal (4xx): nothing was made
+            return
+        self.gave_up.append(key)
+
+    async def client(self, session, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            roll = random.random()
+            if roll < 0.2:
+                await self.create(session)
+            elif roll < 0.7:
+                url = random.choice(
+                    [
+                        "/",
+                        f"/districts/{random.choice(DISTRICTS)}/",
+                        f"/districts/{random.choice(DISTRICTS)}/issues/",
+                        "/search/?q=ไฟ",
+                        f"/reports/{random.choice(self.codes)}/" if self.codes else "/",
+                    ]
+                )
+                await self.request(session, "page", "GET", url)
+            else:
+                url = random.choice(
+                    [
+                        f"/api/v1/reports?district={random.choice(DISTRICTS)}&limit=20",
+                        f"/api/v1/reports/{random.choice(self.codes)}" if self.codes else
+                        "/api/v1/districts",
+                    ]
+                )  # fmt: skip
+                await self.request(session, "api", "GET", url)
+
+    async def run(self) -> float:
+        import aiohttp
+
+        timeout = aiohttp.ClientTimeout(total=30)
+        connector = aiohttp.TCPConnector(limit=self.clients)
+        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+            started = time.monotonic()
+            deadline = started + self.seconds
+            await asyncio.gather(*(self.client(session, deadline) for _ in range(self.clients)))
+            return time.monotonic() - started
+
+
+def new_report_notices(folder: Path) -> Counter:
+    """How many times each report's "new report" notice was sent (the e-mail files)."""
+    from email import message_from_string
+    from email.header import decode_header, make_header
+
+    found: Counter = Counter()
+    for path in folder.glob("*.log"):
+        for raw in path.read_text(encoding="utf-8").split("-" * 79):
+            if not raw.strip():
+                continue
+            subject = str(make_header(decode_header(message_from_string(raw.strip())["Subject"])))
+            if match := re.search(r"New report: (\S+)", subject):
+                found[match.group(1).replace("-", "")] += 1
+    return found
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--database", default="ruam_bench_load")
+    parser.add_argument("--fault", choices=["none", "restart-db", "kill-worker"], default="none")
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    args = parser.parse_args()
+
+    mail = Path(tempfile.mkdtemp(prefix="ruam-mail-"))
+    metrics = Path(tempfile.mkdtemp(prefix="ruam-prom-"))
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}",
+        ALLOWED_HOSTS="127.0.0.1",
+        RUAM_REQUIRE_2FA="0",
+        RUAM_RATELIMIT_REPORTS_API="100000000",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail),
+        PROMETHEUS_MULTIPROC_DIR=str(metrics),
+        RUAM_BIND=f"127.0.0.1:{args.port}",
+    )
+    if args.workers:
+        env["RUAM_WORKERS"] = str(args.workers)
+    ruam = [str(BIN / "ruam")]
+    print(f"preparing {args.database} …", file=sys.stderr)
+    psql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+    psql(f"CREATE DATABASE {args.database}")
+    subprocess.run([*ruam, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*ruam, "load-reference", "-v0"], env=env, check=True)
+    key = subprocess.run(
+        [*ruam, "apikey", "create", "load"], env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    # One official with an e-mail address in every division: each new report tells someone.
+    subprocess.run(
+        [*ruam, "shell", "-c",
+         "import datetime as d; from django.contrib.auth import get_user_model as g; "
+         "from ruam.bodies.models import Body; from ruam.bodies.services import appoint; "
+         "u = g().objects.create_user('load-official', email='official@load.invalid'); "
+         "[appoint(person=u, body=b, role='official', start=d.date(2024, 1, 1)) "
+         "for b in Body.objects.filter(kind='division')]"],
+        env=env, check=True,
+    )  # fmt: skip
+
+    worker = subprocess.Popen([*ruam, "db_worker", "--interval", "0.2", "-v0"], env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "python:ruam.serve", "--access-logfile", "/dev/null"],
+        env=env,
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"{base}/livez", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    load = Load(base, key, args.seconds, args.clients)
+    fault_log: list[str] = []
+
+    async def fault() -> None:
+        await asyncio.sleep(args.seconds / 3)
+        nonlocal worker
+        if args.fault == "restart-db":
+            cluster = psql("SHOW server_version").split(".")[0]
+            started = time.monotonic()
+            subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"],
+                check=True,
+            )
+            fault_log.append(f"PostgreSQL restarted in {time.monotonic() - started:.1f} s")
+        elif args.fault == "kill-worker":
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            fault_log.append("worker killed (SIGKILL)")
+            await asyncio.sleep(3)
+            subprocess.run(
+                [*ruam, "requeue-stalled", "--older-than", "0", "-v0"], env=env, check=True
+            )
+            worker = subprocess.Popen(
+                [*ruam, "db_worker", "--interval", "0.2", "-v0"], env=env, cwd=ROOT
+            )
+            fault_log.append("stalled tasks made ready again; a new worker started")
+
+    async def both() -> float:
+        jobs = [load.run()] + ([fault()] if args.fault != "none" else [])
+        return (await asyncio.gather(*jobs))[0]
+
+    try:
+        elapsed = asyncio.run(both())
+        # Let the worker finish: nothing waiting or running in the queue.
+        for _ in range(600):
+            left = psql(
+                "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                "WHERE status IN ('READY', 'RUNNING')",
+                args.database,
+            )
+            if left == "0":
+                break
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        worker.terminate()
+        server.wait(timeout=30)
+        worker.wait(timeout=30)
+
+    stored = Counter(
+        psql("SELECT code FROM reports_report WHERE channel = 'api'", args.database).split()
+    )
+    told = set(load.acknowledged.values())
+    lost = sorted(told - set(stored))
+    duplicated = sorted(code for code, n in stored.items() if n > 1)
+    unacknowledged = sorted(set(stored) - told)
+    notices = new_report_notices(mail)
+    twice = sorted(code for code, n in notices.items() if n > 1)
+    untold = sum(1 for code in told if code not in notices)
+    everything = [value for values in load.latency.values() for value in values]
+    result = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "load_average_after": os.getloadavg()[0],
+        "fault": args.fault,
+        "fault_log": fault_log,
+        "clients": args.clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(everything),
+        "per_second": round(len(everything) / elapsed, 1),
+        "p50_ms": round(percentile(everything, 0.5), 1),
+        "p95_ms": round(percentile(everything, 0.95), 1),
+        "p95_ms_by_kind": {k: round(percentile(v, 0.95), 1) for k, v in load.latency.items()},
+        "statuses": {f"{k} {s}": n for (k, s), n in sorted(load.statuses.items(), key=str)},
+        "reports_acknowledged": len(told),
+        "creates_refused": load.refused,
+        "creates_given_up_after_retries": len(load.gave_up),
+        "lost": len(lost),
+        "duplicated": len(duplicated),
+        "stored_without_an_answer": len(unacknowledged),
+        "new_report_notices_twice": len(twice),
+        "reports_never_told": untold,
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    if args.record:
+        with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as out:
+            out.write(
+                f"\n### Load without loss — fault: {args.fault} ({result['date']})\n"
+                f"{result['machine']}; load average after: {result['load_average_after']:.1f}. "
+                f"{args.clients} clients for {result['seconds']} s against gunicorn + PostgreSQL "
+                f"(`bench/load.py --fault {args.fault}`).\n\n"
+                f"| requests/s | p50 | p95 | p95 create / page / API | lost | duplicated | "
+                f"stored without answer | notices twice |\n|---|---|---|---|---|---|---|---|\n"
+                f"| {result['per_second']} | {result['p50_ms']} ms | {result['p95_ms']} ms | "
+                f"{result['p95_ms_by_kind'].get('create', 0)} / "
+                f"{result['p95_ms_by_kind'].get('page', 0)} / "
+                f"{result['p95_ms_by_kind'].get('api', 0)} ms | {result['lost']} | "
+                f"{result['duplicated']} | {result['stored_without_an_answer']} | "
+                f"{result['new_report_notices_twice']} |\n\n"
+                + "".join(f"- {line}\n" for line in fault_log)
+                + f"- statuses: {json.dumps(result['statuses'], ensure_ascii=False)}\n"
+            )
+    sys.exit(1 if lost or duplicated or unacknowledged or twice else 0)
+
+
+if __name__ == "__main__":
+    main()
