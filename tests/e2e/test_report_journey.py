@@ -22,7 +22,8 @@ def pin_the_middle(page):
     page.wait_for_selector("#pick-map.leaflet-container")
     box = page.locator("#pick-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("document.querySelector('[name=lat]').value !== ''")
+    # (Playwright's wait_for_function evaluates strings, which the policy forbids.)
+    page.wait_for_selector("#pick-map[data-pinned='1']")
     page.wait_for_selector("#place-found")
 
 

@@ -75,7 +75,10 @@
 
   function zoomToDistrict(code) {
     var feature = districts[code];
-    if (feature) map.fitBounds(L.geoJSON(feature).getBounds(), { padding: [8, 8] });
+    if (!feature) return;
+    // Close enough to read the names: a large district fills the map past its edges.
+    var bounds = L.geoJSON(feature).getBounds();
+    map.setView(bounds.getCenter(), Math.max(map.getBoundsZoom(bounds), 12));
   }
   if (goTo) goTo.addEventListener("change", function () { zoomToDistrict(goTo.value); });
   var districtField = form.querySelector("[name=district]");
