@@ -194,3 +194,12 @@ def test_a_kept_photo_token_works_only_for_its_own_form(client, photo):
     response = client.post("/reports/new/", form_data(submission="other", held_photos=[token]))
     assert response.status_code == 302
     assert Report.objects.get().photos.count() == 0
+
+
+def test_after_pinning_the_form_says_which_district_and_subdistrict(client):
+    html = client.get("/reports/nearby/", {"lat": "13.8596", "lon": "100.7046"}).content.decode()
+    found = html[html.index('id="place-found"') :]
+    found = found[: found.index("</p>")]
+    assert "คลองสามวา" in found and "แขวง" in found
+    html = client.get("/reports/nearby/", {"lat": "14.6", "lon": "100.5"}).content.decode()
+    assert "นอกกรุงเทพมหานคร" in html
