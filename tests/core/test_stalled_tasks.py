@@ -84,3 +84,11 @@ def test_a_message_that_failed_to_go_may_go_on_a_retry(monkeypatch):
         patch.setattr(notify, "send_mail", down)
         assert deliver([somsri], message) == 0
     assert deliver([somsri], message) == 1 and len(mail.outbox) == 1
+
+
+def test_older_than_zero_means_every_running_task(database_queue):
+    """After the one worker was killed, a drill makes all its tasks ready at once."""
+    services.submit_report(description="ไฟดับ", channel=Channel.WEB, lat=13.8596, lon=100.7046)
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    call_command("requeue_stalled", older_than=0, verbosity=0)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY

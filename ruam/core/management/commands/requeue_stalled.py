@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--older-than", type=int, default=None, metavar="SECONDS")
 
     def handle(self, *args, older_than: int | None = None, verbosity: int = 1, **options):
-        found = requeue_stalled(older_than or settings.RUAM_TASK_STALL_SECONDS)
+        seconds = settings.RUAM_TASK_STALL_SECONDS if older_than is None else older_than
+        found = requeue_stalled(seconds)
         if verbosity:
             self.stdout.write(f"{found} stalled tasks made ready again.")
