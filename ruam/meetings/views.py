@@ -160,6 +160,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invitations": meeting.invitations.all(),
         "quorum": quorum(meeting),
         "manage": manage,
+        # Minutes are a draft, for the officers, until the meeting is recorded as held.
+        "can_see_minutes": allowed(request.user, "meetings.view_minutes", meeting),
         "action_rows": ACTION_ROWS,
     }
     if manage and district:
