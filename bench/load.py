@@ -213,6 +213,8 @@ def main() -> None:
         ALLOWED_HOSTS="127.0.0.1",
         RUAM_REQUIRE_2FA="0",
         RUAM_RATELIMIT_REPORTS_API="100000000",
+        RUAM_RATELIMIT_WRITES="100000000",
+        RUAM_RATELIMIT_WRITES_KEY="100000000",
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail),
         PROMETHEUS_MULTIPROC_DIR=str(metrics),

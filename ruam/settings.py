@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ruam.accounts.second_factor.SecondFactorMiddleware",
+    "ruam.core.ratelimit.WriteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -325,6 +326,9 @@ RUAM_RATELIMITS = {
     "report_web": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_WEB", "20")), 3600),
     "report_api": (int(os.environ.get("RUAM_RATELIMIT_REPORTS_API", "100000")), 60),
     "support": (int(os.environ.get("RUAM_RATELIMIT_SUPPORT", "60")), 3600),
+    # Every other write, per person (or address), and per API key, a minute.
+    "writes": (int(os.environ.get("RUAM_RATELIMIT_WRITES", "120")), 60),
+    "writes_key": (int(os.environ.get("RUAM_RATELIMIT_WRITES_KEY", "6000")), 60),
     # Messages per LINE user a minute; over it, one "too many" answer a minute.
     "line": (int(os.environ.get("RUAM_RATELIMIT_LINE", "30")), 60),
     "line_notice": (1, 60),

@@ -70,6 +70,8 @@ def _test_settings(settings, tmp_path):
     # Most tests sign people in with force_login; tests/accounts/test_second_factor.py checks
     # the second step.
     settings.RUAM_REQUIRE_2FA = False
+    # Tests write far faster than people; tests/core/test_write_limits.py checks the limit.
+    settings.RUAM_RATELIMITS = settings.RUAM_RATELIMITS | {"writes": (1_000_000, 60)}
     # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test, nor
     # rate-limit leases taken from counts that were rolled back.
     from ruam.core.ratelimit import forget_leases

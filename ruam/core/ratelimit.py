@@ -116,3 +116,64 @@ def _count(key: str, n: int, window: int) -> int:
     if random.random() < 0.002:  # noqa: S311 - housekeeping, not security
         RateCounter.objects.filter(expires__lt=timezone.now()).delete()
     return total
+
+
+TOO_MANY_WRITES = (
+    "ส่งข้อมูลถี่เกินไป โปรดรอสักครู่แล้วลองใหม่",
+    "Too many changes sent from here: please wait a moment and try again.",
+)
+# Writes with limits of their own, counted there (intake by key, LINE per LINE user).
+OWN_LIMITS = {"/api/v1/reports", "/integrations/line/webhook"}
+
+
+class WriteLimitMiddleware:
+    """Every write (POST, PUT, PATCH, DELETE) counted per API key, else per signed-in person,
+    else per address (``RUAM_RATELIMITS["writes"]`` for people and addresses, ``"writes_key"``
+    for keys): a 429 with a retry hint, in Thai and English, past the limit. The limits are
+    generous: they stop a runaway script, not a busy official."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method in {"GET", "HEAD", "OPTIONS"} or request.path in OWN_LIMITS:
+            return self.get_response(request)
+        key = request.headers.get("X-Api-Key", "")
+        if not key and request.path.startswith("/open311/"):
+            key = request.POST.get("api_key", "")  # Open311 sends its key in the form
+        if key:
+            import hashlib
+
+            scope, ident = "writes_key", hashlib.sha256(key.encode()).hexdigest()[:32]
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            scope, ident = "writes", f"user:{request.user.pk}"
+        else:
+            scope, ident = "writes", f"address:{client_address(request)}"
+        if allow(scope, ident):
+            return self.get_response(request)
+        return _too_many(request)
+
+
+def _too_many(request: HttpRequest):
+    from django.http import HttpResponse, JsonResponse
+    from django.utils.html import format_html
+
+    th, en = TOO_MANY_WRITES
+    if request.path.startswith(("/api/", "/open311/", "/integrations/")):
+        response = JsonResponse(
+            {"detail": th, "message_th": th, "message_en": en},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = HttpResponse(
+            format_html(
+                '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>429</title>'
+                '</head><body><p>{}</p><p lang="en">{}</p></body></html>',
+                th,
+                en,
+            ),
+            status=429,
+        )
+    response["Retry-After"] = "60"
+    return response
