@@ -227,7 +227,7 @@ def measurement_out(m: Measurement, request=None) -> dict:
 
 @router.post(
     "/programmes/{code}/measurements",
-    response={201: MeasurementOut, **declare(400, 401, 403, 404, 413, 422)},
+    response={201: MeasurementOut, **declare(400, 401, 403, 404, 413, 422, 429)},
     auth=[api_key_auth, django_auth],
     summary="Staff: record a figure achieved",
     description="For the district's staff (a key acting for a body of the district, or a "
