@@ -360,7 +360,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
 
 @router.post(
     "/reports/{code}/status",
-    response={200: ReportOut, **declare(400, 401, 403, 404, 413, 422)},
+    response={200: ReportOut, **declare(400, 401, 403, 404, 413, 422, 429)},
     auth=[api_key_auth, django_auth],
     summary="Staff: change a report's status",
 )
