@@ -34,9 +34,13 @@ def keep(photos: list[bytes], *, submission: str, start: int = 1) -> list[HeldPh
     for data in photos:
         try:
             clean = process_photo(data)
+            name = default_storage.save(
+                f"{FOLDER}/{uuid.uuid4().hex}.jpg", ContentFile(clean.large)
+            )
         except PhotoError:
             continue
-        name = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}.jpg", ContentFile(clean.large))
+        except OSError:
+            break  # storage full or failing: the form says so; nothing more is kept
         token = signing.dumps([submission, name], salt=SALT, compress=True)
         kept.append(HeldPhoto(token, start + len(kept)))
     return kept
