@@ -1,7 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from ruam.reports import services
-from ruam.reports.models import ContactAccess, Report, ReportEvent, ReportPhoto
+from ruam.core.errors import InvalidInput
+from ruam.core.web import in_language
+from ruam.reports import classifiers, services
+from ruam.reports.models import (
+    CategoryLabel,
+    CategorySuggestion,
+    ClassifierSwitch,
+    ClassifierVersion,
+    ContactAccess,
+    Report,
+    ReportEvent,
+    ReportPhoto,
+)
 
 
 class ReportEventInline(admin.TabularInline):
@@ -72,4 +84,118 @@ class ContactAccessAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClassifierVersion)
+class ClassifierVersionAdmin(admin.ModelAdmin):
+    """Category models trained from Ruam's labels: which one answers, switch and roll back.
+    Versions are made by ``ruam train-classifier --from-database``, never here."""
+
+    list_display = [
+        "__str__",
+        "is_active",
+        "accepted",
+        "micro_f1",
+        "macro_f1",
+        "active_micro_f1",
+        "active_macro_f1",
+        "examples",
+        "database_labels",
+    ]
+    list_filter = ["is_active", "accepted"]
+    fields = [
+        "is_active",
+        "accepted",
+        "trained",
+        "examples",
+        "database_labels",
+        "test_from",
+        "micro_f1",
+        "macro_f1",
+        "active_micro_f1",
+        "active_macro_f1",
+        "labels",
+        "sha256",
+        "note",
+        "summary",
+    ]
+    readonly_fields = [f for f in fields if f != "note"]
+    actions = ["make_active", "roll_back"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The active version answers every suggestion: switch away from it first.
+        return obj is None or not obj.is_active
+
+    @admin.action(description=_("Make the selected version answer"))
+    def make_active(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one version."), messages.ERROR)
+            return
+        version = queryset.get()
+        classifiers.switch(version, actor=request.user, via=ClassifierSwitch.Via.ADMIN)
+        self.message_user(request, _("%(version)s answers now.") % {"version": version})
+
+    @admin.action(description=_("Go back to the version that answered before the last switch"))
+    def roll_back(self, request, queryset):
+        try:
+            done = classifiers.rollback(actor=request.user, via=ClassifierSwitch.Via.ADMIN)
+        except InvalidInput as exc:
+            self.message_user(request, in_language(exc.errors["version"]), messages.ERROR)
+            return
+        now = done.to_version or _("the shipped model")
+        self.message_user(request, _("%(version)s answers now.") % {"version": now})
+
+
+@admin.register(ClassifierSwitch)
+class ClassifierSwitchAdmin(admin.ModelAdmin):
+    """Who made which classifier answer, and when: read only."""
+
+    list_display = ["created", "from_version", "to_version", "actor", "via", "note"]
+    list_filter = ["via"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CategoryLabel)
+class CategoryLabelAdmin(admin.ModelAdmin):
+    """Categories people confirmed or corrected: what the classifier learns from. Read only."""
+
+    list_display = ["created", "report", "names", "role", "outcome", "actor", "suggestion"]
+    list_filter = ["role", "outcome"]
+    search_fields = ["report__code"]
+    list_select_related = ["report", "actor", "suggestion"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CategorySuggestion)
+class CategorySuggestionAdmin(admin.ModelAdmin):
+    """What the classifier suggested for a report, by which model, and what became of it."""
+
+    list_display = ["created", "report", "__str__", "source", "state", "model"]
+    list_filter = ["source", "state"]
+    search_fields = ["report__code"]
+    list_select_related = ["report"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

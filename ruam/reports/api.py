@@ -33,11 +33,12 @@ from ruam.core.errors import NOT_FOUND, Bilingual, InvalidInput, NotAllowed
 from ruam.core.ratelimit import allow
 from ruam.framework import lookups
 from ruam.framework.models import Category
-from ruam.reports import services
+from ruam.reports import labelling, services
 from ruam.reports.models import Channel, Report, normalise_code
 from ruam.reports.photos import MAX_BYTES as MAX_PHOTO_BYTES
 from ruam.reports.selectors import public_reports
 from ruam.reports.statuses import Status
+from ruam.reports.suggest import suggest
 from ruam.reports.validation import MAX_PHOTOS
 
 router = Router(tags=["reports"])
@@ -130,6 +131,12 @@ class ReportIn(Schema):
         default_factory=list,
         description=f"Up to {MAX_PHOTOS} images, base64 (a data: URL too), "
         f"each at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB before encoding",
+    )
+    suggestion: Text = Field(
+        "",
+        max_length=2000,
+        description="The `suggestion` of GET /categories/suggest that was shown: kept with the "
+        "categories chosen, so Ruam learns whether its suggestion was right",
     )
 
 
@@ -347,6 +354,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
         idempotency_scope=ident,
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
         actor_body=key.body if key else None,
+        suggestion=payload.suggestion,
     )
     if not result.created:
         return Respond(200, report_out(_get(result.report.code), request))
@@ -405,11 +413,24 @@ class Suggestion(Schema):
     id: int
     name: str
     name_th: str
+    score: float | None = Field(None, description="The model's score, 0–1 (none for keywords)")
 
 
 class SuggestionList(Schema):
     items: list[Suggestion]
     count: int
+    model: str = Field(description="Which model made the suggestion")
+    suggestion: str = Field(
+        description="Send it back with the report (`suggestion`) or with the categories an "
+        "official confirms; empty when nothing was suggested"
+    )
+
+
+class CategoriesIn(Schema):
+    categories: list[Key] = Field(
+        ..., min_length=1, description="Category names (Thai or English) or ids, first = main"
+    )
+    suggestion: Text = Field("", max_length=2000, description="A suggestion's token, if any")
 
 
 @router.get("/categories", response={200: CategoryList}, tags=["framework"], summary="Categories")
@@ -425,7 +446,33 @@ def list_categories(request: HttpRequest):
     summary="Categories suggested for a text (for a person to confirm)",
 )
 def suggest_categories(request: HttpRequest, text: str = Query(..., max_length=4000)):
-    from ruam.reports.suggest import suggest_categories as suggest
+    found = suggest(text)
+    items = [
+        {"id": c.pk, "name": c.name, "name_th": c.name_th, "score": score}
+        for c, score in zip(found.categories, found.scores, strict=True)
+    ]
+    return {"items": items, "count": len(items), "model": found.model, "suggestion": found.token}
 
-    items = [{"id": c.pk, "name": c.name, "name_th": c.name_th} for c in suggest(text)]
-    return {"items": items, "count": len(items)}
+
+@router.post(
+    "/reports/{code}/categories",
+    response={200: ReportOut, **declare(400, 401, 403, 404, 413, 422, 429)},
+    auth=[api_key_auth, django_auth],
+    summary="Staff: confirm or correct a report's categories",
+    description="Recorded as a label the classifier learns from (`ruam train-classifier "
+    "--from-database`); a suggestion waiting for the division is confirmed or corrected.",
+)
+def set_categories(request: HttpRequest, code: str, payload: CategoriesIn):
+    report = _get(code)
+    key = request.auth if not hasattr(request.auth, "is_authenticated") else None
+    try:
+        labelling.set_categories(
+            report,
+            actor=None if key else request.user,
+            api_key=key,
+            categories=payload.categories,
+            token=payload.suggestion,
+        )
+    except NotAllowed as exc:
+        raise ApiError(403, exc.message) from None
+    return report_out(_get(code), request)

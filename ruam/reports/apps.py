@@ -8,8 +8,13 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from ruam.core.metrics import register_figure
+        from ruam.reports.classifiers import DatabaseStore
         from ruam.reports.models import Report
         from ruam.reports.statuses import OPEN
+        from ruam.thai import retraining
+
+        # ruam train-classifier --from-database learns from, and keeps models in, this database.
+        retraining.register(DatabaseStore())
 
         register_figure(
             "ruam_reports_open",

@@ -64,6 +64,8 @@ class ReportForm(SpamGuard):
         required=False,
     )
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The token of the category suggestion the resident was shown (report-form.js fills it).
+    suggestion = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +130,20 @@ class StaffActionForm(forms.Form):
         if allowed is not None:
             self.fields["to"].choices = [(v, label) for v, label in STAFF_ACTIONS if v in allowed]
         self.fields["target_body"].choices = [("", "—")] + [(b.pk, b.name) for b in bodies]
+
+
+class CategoryForm(forms.Form):
+    """An official confirms or corrects a report's categories (``labelling.set_categories``)."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Kind of problem"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [
+            (c.pk, c.name) for c in Category.objects.filter(is_active=True).order_by("name_th")
+        ]
 
 
 class BulkForm(forms.Form):

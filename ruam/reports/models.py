@@ -292,6 +292,8 @@ class ReportEvent(TimelineEvent):
         DUPLICATE = "duplicate", _("marked duplicate")
         NOT_DUPLICATE = "not_duplicate", _("not a duplicate")
         NOTE = "note", _("note")
+        SUGGESTED = "suggested", _("categories suggested")
+        CATEGORIES = "categories", _("categories set")
 
     report = models.ForeignKey(
         Report, models.CASCADE, related_name="events", verbose_name=_("report")
@@ -494,3 +496,12 @@ class ContactAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.display_code} {self.viewer} {self.created:%Y-%m-%d %H:%M}"
+
+
+# The classifier's labels, suggestions and versions (a module of their own: this one is long).
+from ruam.reports.learning_models import (  # noqa: E402, F401
+    CategoryLabel,
+    CategorySuggestion,
+    ClassifierSwitch,
+    ClassifierVersion,
+)

@@ -24,9 +24,10 @@ from ruam.core.rows import insert_together
 from ruam.core.timeline import Lifecycle
 from ruam.framework import lookups
 from ruam.framework.models import Category
+from ruam.reports import labelling, selectors, tasks
 from ruam.reports import messages as M
-from ruam.reports import selectors, tasks
 from ruam.reports import validation as check
+from ruam.reports.classifiers import answering
 from ruam.reports.models import (
     ContactAccess,
     DuplicateSuggestion,
@@ -85,6 +86,7 @@ def submit_report(
     consent_taken_by=None,
     entered_by=None,
     api_key=None,
+    suggestion: str = "",
 ) -> Submitted:
     """Validate everything, then create the report, route it and record the first event.
 
@@ -92,7 +94,8 @@ def submit_report(
     again returns the first report instead of making another. ``entered_by``: the official
     who typed it in for a resident (assisted entry), the first event's actor; the report then
     has no reporter account. ``consent_version``: the notice the consent was given to, when
-    it is not the web form's.
+    it is not the web form's. ``suggestion``: the token of the category suggestion shown
+    (``reports.suggest``), kept with the categories chosen (``reports.labelling``).
     """
     if idempotency_key and (seen := _seen_before(idempotency_scope, idempotency_key)):
         return seen
@@ -147,6 +150,7 @@ def submit_report(
                 },
                 entered_by=entered_by,
                 idempotency=(idempotency_scope, idempotency_key) if idempotency_key else None,
+                suggestion=suggestion,
             )
             stored = _store_photos(report, event, processed, ReportPhoto.Kind.REPORT)
     except IntegrityError:
@@ -179,6 +183,7 @@ def _create(
     extra: dict,
     entered_by=None,
     idempotency: tuple[str, str] | None = None,
+    suggestion: str = "",
 ) -> tuple[Report, ReportEvent]:
     now = timezone.now()
     primary = categories[0] if categories else None
@@ -220,6 +225,7 @@ def _create(
         created=now,
     )
     rows = [*links, event]
+    rows += labelling.intake_rows(report, chosen=categories, token=suggestion, actor=event.actor)
     if idempotency:
         rows.append(IdempotencyKey(scope=idempotency[0], key=idempotency[1], report=report))
     # Indexing for search, looking for duplicates and telling the division happen in the
@@ -552,13 +558,10 @@ def set_categories_many(chosen: Sequence[tuple[int, Sequence[Category]]]) -> int
 
 
 def classify_unlabelled(reports, *, chunk: int = 2000) -> int:
-    """Reports among these still without a category get the trained classifier's (when it is
-    installed); those it is unsure of stay without. Returns how many got one."""
-    try:
-        from ruam.thai.classifier import get_classifier
-    except ImportError:
-        return 0
-    classifier = get_classifier()
+    """Reports among these still without a category get those of the model that answers
+    (``reports.classifiers``; its likeliest one where none is sure); those with no word it
+    knows stay without. Returns how many got one."""
+    classifier = answering().classifier
     if classifier is None:
         return 0
     by_name = {c.name_th: c for c in Category.objects.all()}

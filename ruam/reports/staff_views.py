@@ -20,8 +20,8 @@ from ruam.core.permissions import allowed
 from ruam.core.web import add_errors, attempt, both
 from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
-from ruam.reports import assisted, services
-from ruam.reports.forms import AssistedForm, BulkForm, StaffActionForm, read_files
+from ruam.reports import assisted, labelling, services
+from ruam.reports.forms import AssistedForm, BulkForm, CategoryForm, StaffActionForm, read_files
 from ruam.reports.models import ContactAccess, Report, normalise_code
 from ruam.reports.selectors import filter_reports, handling_bodies, inbox, target_bodies
 from ruam.reports.statuses import Status, allowed_for_staff
@@ -134,10 +134,31 @@ def staff_report(request: HttpRequest, code: str) -> HttpResponse:
             "suggestions": report.duplicate_suggestions.filter(state="suggested")
             .select_related("original")
             .order_by("-score"),
+            "category_form": CategoryForm(
+                initial={"categories": [c.pk for c in report.categories.all()]}
+            ),
+            "category_suggestion": labelling.pending_suggestion(report),
             "contact_visible": True,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def set_categories(request: HttpRequest, code: str) -> HttpResponse:
+    """The division confirms or corrects the report's categories (a label Ruam learns from)."""
+    report = get_report(code)
+    _require_handler(request, report)
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        chosen = form.cleaned_data["categories"]
+        if attempt(
+            request,
+            lambda: labelling.set_categories(report, actor=request.user, categories=chosen),
+        ):
+            messages.success(request, _("Categories saved."))
+    return redirect("reports:staff", code=report.code)
 
 
 @login_required

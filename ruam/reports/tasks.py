@@ -16,6 +16,7 @@ from django_tasks import task
 from ruam.bodies.selectors import members_of
 from ruam.core.notify import Message, Recipient, deliver
 from ruam.reports.duplicates import suggest
+from ruam.reports.labelling import suggest_in_background
 from ruam.reports.models import Report, ReportEvent
 from ruam.reports.signals import report_received
 from ruam.reports.statuses import OPEN, Status
@@ -127,8 +128,9 @@ def notify_overdue() -> int:
 
 @task()
 def after_intake(code: str) -> int:
-    """A new report's background work: search index (through ``report_received``), probable
-    duplicates, the division told.
+    """A new report's background work: categories suggested for a report sent without one
+    (marked for the division to confirm), search index (through ``report_received``),
+    probable duplicates, the division told.
 
     Called with the report's tracking code, which exists before the report's row does, so that
     intake writes this task in the same statement as the report.
@@ -136,6 +138,8 @@ def after_intake(code: str) -> int:
     report = Report.objects.filter(code=code).prefetch_related("categories").first()
     if report is None:
         return 0
+    if suggest_in_background(report):
+        report = Report.objects.filter(code=code).prefetch_related("categories").first()
     report_received.send(sender=Report, report=report)  # the search index adds it
     suggest(report)
     if not report.responsible_id:

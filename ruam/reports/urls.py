@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/enter/", staff_views.enter, name="enter"),
     path("inbox/<str:code>/slip/", staff_views.slip, name="slip"),
     path("inbox/<str:code>/", staff_views.staff_report, name="staff"),
+    path("inbox/<str:code>/categories/", staff_views.set_categories, name="categories"),
     path(
         "inbox/<str:code>/duplicates/<int:pk>/<str:decision>/",
         staff_views.decide_duplicate,

@@ -123,6 +123,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     photos=[photo for _, photo in kept] + read_files(data["photos"]),
                     idempotency_scope="web",
                     idempotency_key=data["submission"],
+                    suggestion=data["suggestion"],
                 )
             except InvalidInput as exc:
                 add_errors(form, exc, aliases={"location": "lat"})

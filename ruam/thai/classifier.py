@@ -31,13 +31,14 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import pairwise, repeat
+from itertools import repeat
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import scipy.sparse as sp
 
-from ruam.thai import segment
+from ruam.thai import fitting, segment
 
 FORMAT = "ruam-category-classifier"
 FORMAT_VERSION = 1
@@ -165,10 +166,14 @@ class CategoryClassifier:
         return _sigmoid(margins @ self.stack_coef + self.stack_bias)
 
     def scores_tokens(self, token_lists: Sequence[list[str]]) -> np.ndarray:
-        """Final scores (texts, labels) of already segmented texts."""
+        """Final scores (texts, labels) of already segmented texts. A text with no known word
+        scores -inf everywhere: there is nothing to go on."""
         if not token_lists:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self._stack(self.margins(self.features(token_lists))).astype(np.float32)
+        x = self.features(token_lists)
+        matrix = self._stack(self.margins(x)).astype(np.float32)
+        matrix[np.diff(x.indptr) == 0] = -np.inf
+        return matrix
 
     def scores(self, texts: Sequence[str], *, workers: int = 1) -> tuple[list[str], np.ndarray]:
         """``(labels, matrix)``: one row per text, one column per label. With a stacking stage
@@ -181,18 +186,31 @@ class CategoryClassifier:
             return self.labels, _scores_forked(self, texts, workers)
         return self.labels, self.scores_tokens(segment.words_many(texts))
 
-    def decide(self, matrix: np.ndarray) -> list[list[str]]:
-        """Label lists from a score matrix: labels at or over their thresholds, best first."""
+    def decide(self, matrix: np.ndarray, *, at_least_one: bool = True) -> list[list[str]]:
+        """Label lists from a score matrix: labels at or over their thresholds, best first.
+
+        ``at_least_one``: where no label reaches its threshold, the label with the highest
+        score (a report always has a category in Traffy; a person confirms it). A text with
+        no known word (scores -inf) still gets ``[]``."""
         margin = matrix - self.thresholds
-        counts = (margin >= 0).sum(axis=1).tolist()
+        counts = (margin >= 0).sum(axis=1)
+        if at_least_one and len(matrix):
+            fall = (counts == 0) & np.isfinite(matrix.max(axis=1))
+            best = matrix.argmax(axis=1)
+            # The best label goes first: lift its margin above every other.
+            margin[fall, best[fall]] = np.inf
+            counts[fall] = 1
         order = np.argsort(-margin, axis=1, kind="stable").tolist()
         labels = self.labels
-        return [[labels[i] for i in row[:k]] for row, k in zip(order, counts, strict=True)]
+        return [[labels[i] for i in row[:k]] for row, k in zip(order, counts.tolist(), strict=True)]
 
-    def predict(self, texts: Sequence[str], *, workers: int = 1) -> list[list[str]]:
-        """The categories of each text, most confident first; ``[]`` when unsure."""
+    def predict(
+        self, texts: Sequence[str], *, workers: int = 1, at_least_one: bool = True
+    ) -> list[list[str]]:
+        """The categories of each text, most confident first. Where none is sure, the likeliest
+        one (``at_least_one``, the default) or ``[]``; ``[]`` for a text with no known word."""
         _, matrix = self.scores(texts, workers=workers)
-        return self.decide(matrix)
+        return self.decide(matrix, at_least_one=at_least_one)
 
     def predict_one(self, text: str) -> list[str]:
         return self.predict([text])[0]
@@ -201,6 +219,15 @@ class CategoryClassifier:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the model as a compressed ``.npz`` (float16 coefficients)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as f:
+            self.save_to(f)
+        os.replace(tmp, path)
+
+    def save_to(self, file: BinaryIO) -> None:
+        """Write the model's ``.npz`` to an open binary file (or ``io.BytesIO``)."""
         header = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
@@ -219,16 +246,12 @@ class CategoryClassifier:
         if self.stack_coef is not None:
             arrays["stack_coef"] = self.stack_coef
             arrays["stack_bias"] = self.stack_bias
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as f:
-            np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
+        np.savez_compressed(file, **arrays)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> CategoryClassifier:
-        """Read a model written by ``save``. Never unpickles (``allow_pickle=False``)."""
+    def load(cls, path: str | os.PathLike | BinaryIO) -> CategoryClassifier:
+        """Read a model written by ``save`` (a path or an open binary file). Never unpickles
+        (``allow_pickle=False``)."""
         with np.load(path, allow_pickle=False) as z:
             header = json.loads(z["header"].tobytes().decode())
             if header.get("format") != FORMAT or header.get("version") != FORMAT_VERSION:
@@ -258,99 +281,103 @@ class CategoryClassifier:
         token_lists: Sequence[list[str]],
         label_sets: Sequence[Sequence[str]],
         *,
+        ages: Sequence[float] | None = None,
+        priors: dict[str, Sequence[str]] | None = None,
         min_df: int = 5,
         c: float = 1.0,
+        halflife_days: float | None = None,
+        threshold_halflife_days: float | None = None,
+        new_label_days: float | None = None,
         stack: bool = True,
         folds: int = 5,
         min_label_examples: int = 20,
+        prior_below: int = 200,
         class_weight: str | None = None,
         seed: int = 0,
         log: Callable[[str], None] | None = None,
     ) -> CategoryClassifier:
         """Train on segmented texts (``segment.words_many``) and their label lists.
 
-        Labels with fewer than ``min_label_examples`` examples are left out. Thresholds are
-        0.5 (the stacking stage's even odds) until ``tune_thresholds`` sets them."""
+        ``ages``: each text's age in days (0 = the newest), for the recency weights
+        (``halflife_days``) and to find labels that appeared late (``new_label_days``; see
+        ``ruam.thai.fitting``). ``priors``: per label, words or phrases that name it (its name,
+        its keywords): a label with fewer than ``prior_below`` examples also learns them, as
+        one-phrase examples of the newest day. Labels with fewer than ``min_label_examples``
+        examples are left out. Thresholds maximise F1 on out-of-fold scores, weighted by
+        recency (``threshold_halflife_days``)."""
         log = log or (lambda message: None)
         counts = Counter(label for labels in label_sets for label in set(labels))
         labels = sorted(label for label, n in counts.items() if n >= min_label_examples)
         if not labels:
             raise ValueError("no label has enough examples to learn")
-        y = label_matrix(label_sets, labels)
-
-        # Document frequencies. A pair that is frequent enough has both its words frequent
-        # enough, so pairs are counted only over known words.
-        n_docs = len(token_lists)
-        df_uni: Counter[str] = Counter()
-        for tokens in token_lists:
-            df_uni.update(set(tokens))
-        unigrams = sorted(w for w, n in df_uni.items() if n >= min_df)
-        index = {w: i for i, w in enumerate(unigrams)}
-        df_bi: Counter[tuple[int, int]] = Counter()
-        for tokens in token_lists:
-            ids = [index.get(t, -1) for t in tokens]
-            df_bi.update({(a, b) for a, b in pairwise(ids) if a >= 0 and b >= 0})
-        n_uni = len(unigrams)
-        pairs = sorted(
-            (p for p, n in df_bi.items() if n >= min_df), key=lambda p: p[0] * n_uni + p[1]
+        token_lists = list(token_lists)
+        label_sets = [list(row) for row in label_sets]
+        age = np.zeros(len(token_lists)) if ages is None else np.asarray(ages, np.float64)
+        if len(age) != len(token_lists):
+            raise ValueError("one age per text")
+        unigrams, bigrams, idf = fitting.vocabulary(token_lists, min_df)
+        if not unigrams:
+            raise ValueError(f"no word is in {min_df} texts or more: nothing to learn from")
+        log(
+            f"vocabulary: {len(unigrams):,} words and {len(bigrams):,} word pairs (min_df {min_df})"
         )
-        bigrams = np.array(pairs, dtype=np.int32).reshape(-1, 2)
-        df = np.array([df_uni[w] for w in unigrams] + [df_bi[p] for p in pairs], dtype=np.float64)
-        idf = np.log((1 + n_docs) / (1 + df)) + 1.0
-        log(f"vocabulary: {n_uni:,} words and {len(pairs):,} word pairs (min_df {min_df})")
+        prior_rows = []
+        for label, phrases in sorted((priors or {}).items()):
+            if label in labels and counts[label] < prior_below:
+                prior_rows += [(tokens, label) for tokens in segment.words_many(phrases) if tokens]
+        if prior_rows:
+            token_lists += [tokens for tokens, _ in prior_rows]
+            label_sets += [[label] for _, label in prior_rows]
+            age = np.concatenate([age, np.zeros(len(prior_rows))])
+        y = label_matrix(label_sets, labels)
         vocab = {"unigrams": unigrams, "bigrams": bigrams, "idf": idf}
-
         shell = cls(
             labels=labels,
             **vocab,
-            coef=np.zeros((len(df), len(labels)), np.float32),
+            coef=np.zeros((len(idf), len(labels)), np.float32),
             bias=np.zeros(len(labels), np.float32),
             stack_coef=None,
             stack_bias=None,
-            info={},
         )
-        x = shell.features(token_lists)
-        coef, bias = _fit_svms(x, y, c, class_weight, log)
-        stack_coef = stack_bias = oof_thresholds = None
-        if stack:
-            rng = np.random.default_rng(seed)
-            fold = rng.integers(0, folds, size=n_docs)
-            oof = np.zeros(y.shape, dtype=np.float32)
-            for k in range(folds):
-                test = fold == k
-                w, b = _fit_svms(x[~test], y[~test], c, class_weight, None)
-                oof[test] = np.asarray(x[test] @ w) + b
-                log(f"stacking: out-of-fold margins {k + 1}/{folds}")
-            stack_coef, stack_bias = _fit_stack(oof, y)
-            # Thresholds from the training period itself: the stacking stage's out-of-fold
-            # scores (its folds are the same as stage 1's).
-            oof2 = np.zeros(y.shape, dtype=np.float32)
-            for k in range(folds):
-                test = fold == k
-                w2, b2 = _fit_stack(oof[~test], y[~test])
-                oof2[test] = _sigmoid(oof[test] @ w2 + b2)
-            oof_thresholds = dict(zip(labels, best_thresholds(oof2, y).tolist(), strict=True))
+        learnt = fitting.fit_linear(
+            shell.features(token_lists),
+            y,
+            ages=age,
+            c=c,
+            halflife_days=halflife_days,
+            threshold_halflife_days=threshold_halflife_days,
+            new_label_days=new_label_days,
+            stack=stack,
+            folds=folds,
+            class_weight=class_weight,
+            seed=seed,
+            log=log,
+        )
         info = {
             "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "examples": n_docs,
+            "examples": len(age) - len(prior_rows),
+            "prior_examples": len(prior_rows),
             "label_counts": {label: counts[label] for label in labels},
+            "label_rows": dict(zip(labels, learnt["windows"], strict=True)),
             "min_df": min_df,
             "c": c,
+            "halflife_days": halflife_days,
+            "threshold_halflife_days": threshold_halflife_days,
+            "new_label_days": new_label_days,
             "class_weight": class_weight,
             "stack": stack,
-            "folds": folds if stack else None,
-            "oof_thresholds": oof_thresholds,
+            "folds": folds,
         }
-        model = cls(
+        return cls(
             labels=labels,
             **vocab,
-            coef=coef,
-            bias=bias,
-            stack_coef=stack_coef,
-            stack_bias=stack_bias,
+            coef=learnt["coef"],
+            bias=learnt["bias"],
+            stack_coef=learnt["stack_coef"],
+            stack_bias=learnt["stack_bias"],
+            thresholds=learnt["thresholds"],
             info=info,
         )
-        return model
 
     def tune_thresholds(
         self, token_lists: Sequence[list[str]], label_sets: Sequence[Sequence[str]]
@@ -371,103 +398,10 @@ class CategoryClassifier:
                 self.thresholds[j] = thresholds[label]
 
 
-# --------------------------------------------------------------------------------- training
-
-
-def label_matrix(label_sets: Sequence[Sequence[str]], labels: Sequence[str]) -> np.ndarray:
-    index = {label: j for j, label in enumerate(labels)}
-    y = np.zeros((len(label_sets), len(labels)), dtype=np.int8)
-    for i, row in enumerate(label_sets):
-        for label in row:
-            j = index.get(label)
-            if j is not None:
-                y[i, j] = 1
-    return y
-
-
-def _fit_svms(x, y, c, class_weight, log):
-    from sklearn.svm import LinearSVC
-
-    coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
-    bias = np.zeros(y.shape[1], dtype=np.float32)
-    for j in range(y.shape[1]):
-        if y[:, j].min() == y[:, j].max():  # one class only in this slice: a constant
-            bias[j] = 1.0 if y[0, j] else -1.0
-            continue
-        svm = LinearSVC(C=c, class_weight=class_weight, max_iter=5000, random_state=0)
-        svm.fit(x, y[:, j])
-        coef[:, j] = svm.coef_[0]
-        bias[j] = svm.intercept_[0]
-        if log:
-            log(f"stage 1: {j + 1}/{y.shape[1]} labels")
-    return coef, bias
-
-
-def _fit_stack(margins: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    n = y.shape[1]
-    coef = np.zeros((n, n), dtype=np.float32)
-    bias = np.zeros(n, dtype=np.float32)
-    for j in range(n):
-        if y[:, j].min() == y[:, j].max():
-            coef[j, j] = 1.0
-            continue
-        lr = LogisticRegression(C=1.0, max_iter=2000)
-        lr.fit(margins, y[:, j])
-        coef[:, j] = lr.coef_[0]
-        bias[j] = lr.intercept_[0]
-    return coef, bias
-
-
-def best_thresholds(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per column, the threshold on ``scores`` that maximises F1 against ``y`` (0/1): the
-    midpoint between the last score kept and the next one."""
-    out = np.zeros(scores.shape[1], dtype=np.float64)
-    for j in range(scores.shape[1]):
-        s, t = scores[:, j].astype(np.float64), y[:, j].astype(np.int64)
-        positives = int(t.sum())
-        if positives == 0 or len(s) == 0:
-            out[j] = s.max() + 1.0 if len(s) else 0.5
-            continue
-        order = np.argsort(-s, kind="stable")
-        s, t = s[order], t[order]
-        tp = np.cumsum(t)
-        f1 = 2.0 * tp / (np.arange(1, len(s) + 1) + positives)
-        f1[:-1][s[1:] == s[:-1]] = -1.0  # cut only between different scores
-        b = int(np.argmax(f1))
-        out[j] = (s[b] + s[b + 1]) / 2.0 if b + 1 < len(s) else s[b] - 1e-6
-    return out
-
-
-def evaluate(
-    predicted: Sequence[Sequence[str]], truth: Sequence[Sequence[str]], labels: Sequence[str]
-) -> dict:
-    """Per-label precision/recall/F1/support and micro-/macro-F1 over ``labels``."""
-    p = label_matrix(predicted, labels).astype(bool)
-    t = label_matrix(truth, labels).astype(bool)
-    per_label = {}
-    f1s = []
-    for j, label in enumerate(labels):
-        tp = int((p[:, j] & t[:, j]).sum())
-        fp = int((p[:, j] & ~t[:, j]).sum())
-        fn = int((~p[:, j] & t[:, j]).sum())
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per_label[label] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
-        f1s.append(f1)
-    tp = int((p & t).sum())
-    fp = int((p & ~t).sum())
-    fn = int((~p & t).sum())
-    micro = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return {
-        "micro_f1": micro,
-        "macro_f1": float(np.mean(f1s)) if f1s else 0.0,
-        "per_label": per_label,
-        "texts": len(truth),
-        "no_prediction": int((p.sum(1) == 0).sum()),
-    }
+# Training and measuring live in ruam.thai.fitting; these names stay here for their callers.
+label_matrix = fitting.label_matrix
+best_thresholds = fitting.best_thresholds
+evaluate = fitting.evaluate
 
 
 # --------------------------------------------------------------------------------- bulk

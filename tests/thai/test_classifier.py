@@ -162,9 +162,12 @@ def test_shipped_model_predicts_clear_texts(shipped, text, label):
     assert label in shipped.predict_one(text)
 
 
-def test_shipped_model_is_unsure_of_nothing(shipped):
+def test_shipped_model_gives_nothing_only_for_no_known_word(shipped):
     assert shipped.predict_one("") == []
-    assert shipped.predict_one("สวัสดีครับ") == []
+    assert shipped.predict_one("zzqxj 12345") == []
+    # A greeting passes no threshold: the likeliest category, for a person to confirm.
+    assert shipped.predict(["สวัสดีครับ"], at_least_one=False) == [[]]
+    assert len(shipped.predict_one("สวัสดีครับ")) == 1
 
 
 def test_shipped_model_file_is_small_and_safe():
@@ -233,21 +236,23 @@ def test_time_split_holds_out_only_later_tickets(tmp_path):
     write_dump(path, rows)
     examples, stats = training.load_examples(path)
     assert stats["unlabelled"] == 1 and len(examples) == 300
-    cut, vcut = dt.date(2022, 10, 1), dt.date(2022, 9, 1)
-    parts = training.split_by_time(examples, cut, vcut)
+    split = training.Split.parse("2022-10-01:2022-10-15")
+    train, test = training.split_by_time(examples, split)
     cut_at = dt.datetime(2022, 10, 1, tzinfo=dt.UTC)
-    assert parts["holdout"] and parts["validation"] and parts["early"]
-    assert min(e["time"] for e in parts["holdout"]) >= cut_at
-    assert max(e["time"] for e in parts["train"]) < cut_at
-    assert all(dt.datetime(2022, 9, 1, tzinfo=dt.UTC) <= e["time"] for e in parts["validation"])
-    assert len(parts["train"]) + len(parts["holdout"]) == len(examples)
-    # the unrounded UTC time decides: 30 Sep 23:30 UTC is train, 1 Oct 00:00 UTC is holdout
+    assert train and test
+    assert cut_at <= min(e["time"] for e in test)
+    assert max(e["time"] for e in test) < dt.datetime(2022, 10, 15, tzinfo=dt.UTC)
+    assert max(e["time"] for e in train) < cut_at
+    later = [e for e in examples if e["time"] >= dt.datetime(2022, 10, 15, tzinfo=dt.UTC)]
+    assert len(train) + len(test) + len(later) == len(examples)
+    # the unrounded UTC time decides: 30 Sep 23:30 UTC is train, 1 Oct 00:00 UTC is test
     edge = [
         {"time": dt.datetime(2022, 9, 30, 23, 30, tzinfo=dt.UTC)},
         {"time": dt.datetime(2022, 10, 1, 0, 0, tzinfo=dt.UTC)},
     ]
-    split = training.split_by_time(edge, cut, vcut)
-    assert split["train"] == edge[:1] and split["holdout"] == edge[1:]
+    assert training.split_by_time(edge, split) == (edge[:1], edge[1:])
+    with pytest.raises(ValueError, match="must end after"):
+        training.Split.parse("2022-10-15:2022-10-01")
 
 
 def dated_dump(tmp_path):
@@ -278,6 +283,10 @@ def test_train_command_writes_model_and_card(tmp_path):
         str(path),
         "--out",
         str(out),
+        "--split",
+        "2022-10-01:2022-11-01",
+        "--split",
+        "2022-09-01:2022-10-01",
         "--min-df",
         "1",
         "--folds",
@@ -290,21 +299,25 @@ def test_train_command_writes_model_and_card(tmp_path):
     assert model.labels == sorted(PHRASES)
     assert "น้ำท่วม" in model.predict_one("น้ำท่วมขังหน้าซอย")
     summary = json.loads((out / "evaluation.json").read_text(encoding="utf-8"))
-    counts = summary["data"]["counts"]
-    assert counts["train"] + counts["holdout"] == 300
-    assert summary["data"]["holdout_from"] == "2022-10-01"
+    first, second = summary["splits"]
+    assert first["split"]["train_before"] == "2022-10-01"
+    assert second["split"]["test_until"] == "2022-10-01"
+    assert first["train"] + first["test"] == 300  # the dump ends in October
+    assert first["recipe"]["texts"] == first["test"] and "plain" in first
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "micro-F1" in card and "holdout" in card
+    assert "micro / macro" in card and "2022-10-01 – 2022-11-01" in card
     assert "old card" not in card and card.endswith(training.NOTES_MARKER + notes)
 
 
 PARAMS = {"min_df": 1, "c": 1.0, "stack": True, "folds": 3, "min_label_examples": 3}
+OCTOBER = (training.Split.parse("2022-10-01:2022-11-01"),)
 
 
 def test_evaluating_only_writes_nothing(tmp_path):
     heard = []
     summary = training.train(
         dated_dump(tmp_path),
+        splits=OCTOBER,
         params=PARAMS,
         out=tmp_path / "model",
         evaluate_only=True,
@@ -312,25 +325,26 @@ def test_evaluating_only_writes_nothing(tmp_path):
     )
     assert not (tmp_path / "model").exists()
     assert "shipped" not in summary
-    assert summary["data"]["validation_from"] == "2022-09-01"  # the month before the holdout
-    assert (
-        summary["evaluation"]["validation_thresholds"]["texts"]
-        == summary["data"]["counts"]["holdout"]
-    )
+    (result,) = summary["splits"]
+    assert result["recipe"]["texts"] == result["test"] > 0
     assert heard[0] == "300 rows, 300 labelled"
 
 
 def test_training_refuses_what_it_cannot_measure(tmp_path):
     path = dated_dump(tmp_path)
-    with pytest.raises(ValueError, match="The holdout part"):
+    with pytest.raises(ValueError, match="The test part"):
         training.train(
             path,
-            holdout_from=dt.date(2030, 1, 1),
-            validation_from=dt.date(2022, 9, 1),
+            splits=[training.Split.parse("2030-01-01:2030-02-01")],
             params=PARAMS,
             evaluate_only=True,
         )
-    with pytest.raises(ValueError, match="must start before"):
-        training.train(path, validation_from=dt.date(2022, 10, 5), params=PARAMS)
+    with pytest.raises(ValueError, match="The training part"):
+        training.train(
+            path,
+            splits=[training.Split.parse("2020-01-01:2022-08-01")],
+            params=PARAMS,
+            evaluate_only=True,
+        )
     with pytest.raises(ValueError, match="No such file"):
         training.train(tmp_path / "absent.csv", params=PARAMS)

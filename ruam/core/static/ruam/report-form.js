@@ -159,6 +159,9 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           hint.textContent = "";
+          // Sent with the report: Ruam learns whether what it suggested was kept.
+          var shown = form.querySelector("[name=suggestion]");
+          if (shown) shown.value = data.suggestion || "";
           data.items.forEach(function (item) {
             var box = form.querySelector("[name=categories][value='" + item.id + "']");
             if (!box || box.checked) return;
