@@ -136,7 +136,11 @@ def test_a_resident_in_english(phone_page, live_server, reference):
     check(page, "50-report-refused-english-phone")
     page.goto(f"{live_server.url}/reports/{report.code}/")
     assert "Khlong Sam Wa" in page.inner_text("main")
-    check(page)
+    # The report's point among the แขวง outlines, named in English (no tiles needed).
+    label = page.locator("#map.labels-subdistrict .subdistrict-label >> visible=true").first
+    label.wait_for()
+    assert not any("\u0e00" <= ch <= "\u0e7f" for ch in label.inner_text())
+    check(page, "51-report-page-english-phone")
 
 
 def test_the_report_form_with_the_keyboard_alone(page, live_server, reference):
@@ -191,3 +195,79 @@ def test_the_map_without_tiles_names_the_places(phone_page, live_server, referen
         page.wait_for_timeout(400)
     page.wait_for_selector(".leaflet-tooltip.subdistrict-label >> visible=true")
     check(page, "60-map-without-tiles-phone")
+
+
+def test_every_journey_page_at_phone_and_desktop_sizes(browser, live_server, reference, settings):
+    """The pages the journeys above visit, each at both sizes, public and signed in."""
+    from django.utils import timezone
+
+    from ruam.issues import services as issues
+    from ruam.meetings import services as meetings
+
+    settings.RUAM_MAP_TILE_URL = ""
+    made = some_reports(8)
+    cube.rebuild()
+    chair = Body.objects.get(code="committee-1046")
+    from django.contrib.auth import get_user_model
+
+    person = get_user_model().objects.create_user("chair-sizes", password="pw-12345!x")
+    appoint(person=person, body=chair, role=Role.CHAIR, start=dt.date(2024, 1, 1))
+    appoint(
+        person=person,
+        body=Body.objects.get(code="division-1046-works"),
+        role=Role.OFFICIAL,
+        start=dt.date(2024, 1, 1),
+    )
+    issue = issues.create_issue(
+        actor=person,
+        district_code="1046",
+        title="ไฟถนนดับซ้ำซาก",
+        description="หลายจุด",
+        kind="problem",
+        reports=made[:3],
+    )
+    meeting = meetings.schedule_meeting(
+        actor=person, body=chair, starts_at=timezone.now(), place="ห้องประชุมเขต"
+    )
+    meetings.invite_members(meeting, actor=person)
+    meetings.add_item(meeting, actor=person, section=4, issue=issue)
+    public = [
+        "/",
+        "/reports/new/",
+        f"/reports/{made[0].code}/",
+        "/reports/track/",
+        "/districts/1046/",
+        "/districts/1046/figures/",
+        "/groups/4/",
+        "/figures/",
+        "/search/?q=ท่วม",
+        f"/issues/{issue.pk}/",
+        f"/meetings/{meeting.pk}/",
+        "/accounts/login/",
+    ]
+    signed_in = [
+        "/inbox/",
+        f"/inbox/{made[0].code}/",
+        "/districts/1046/hotspots/",
+        f"/districts/1046/issues/new/?from=hotspot&reports={made[0].code},{made[3].code}",
+        f"/issues/{issue.pk}/",
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/{meeting.pk}/minutes/",
+    ]
+    for size, viewport, mobile in [
+        ("phone", {"width": 390, "height": 844}, True),
+        ("desktop", {"width": 1366, "height": 900}, False),
+    ]:
+        context = browser.new_context(locale="th-TH", viewport=viewport, is_mobile=mobile)
+        page = watch(context.new_page())
+        page.set_default_timeout(30_000)
+        for path in public:
+            page.goto(f"{live_server.url}{path}")
+            header_fits(page)
+            check(page)
+        sign_in(page, live_server.url, "chair-sizes")
+        page.wait_for_selector("table.inbox")
+        for path in signed_in:
+            page.goto(f"{live_server.url}{path}")
+            check(page, f"70-{size}-{path.strip('/').split('/')[0]}" if path == "/inbox/" else None)
+        context.close()
