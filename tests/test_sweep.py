@@ -24,11 +24,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from ruam.bodies.models import Body, Role
+from ruam.framework.models import Category
 from ruam.issues import services as issues
 from ruam.meetings import services as meetings
 from ruam.meetings.models import Section
 from ruam.reports import services as reports
-from ruam.reports.models import Channel, Report
+from ruam.reports.models import CategoryLabel, Channel, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +165,7 @@ def samples(w: World) -> dict[str, list[str]]:
         "api/v1/programmes/<code>/measurements": ["/api/v1/programmes/million_trees/measurements"],
         "api/v1/reports": ["/api/v1/reports?district=1001"],
         "api/v1/reports/<code>": [f"/api/v1/reports/{code}"],
+        "api/v1/reports/<code>/categories": [f"/api/v1/reports/{code}/categories"],
         "api/v1/reports/<code>/events": [f"/api/v1/reports/{code}/events"],
         "api/v1/reports/<code>/status": [f"/api/v1/reports/{code}/status"],
         "api/v1/search": ["/api/v1/search?q=ไฟ"],
@@ -196,6 +198,7 @@ def samples(w: World) -> dict[str, list[str]]:
         "i18n/setlang/": ["/i18n/setlang/"],
         "inbox/": ["/inbox/?view=all"],
         "inbox/<str:code>/": [f"/inbox/{code}/"],
+        "inbox/<str:code>/categories/": [f"/inbox/{code}/categories/"],
         "inbox/<str:code>/duplicates/<int:pk>/<str:decision>/": [
             f"/inbox/{code}/duplicates/999999/confirm/"
         ],
@@ -322,6 +325,7 @@ def payload(w: World) -> dict:
         "date": timezone.localdate().isoformat(),
         "target_body": "committee-1046",
         "codes": [w.report.code],
+        "categories": [str(Category.objects.get(name_th="คลอง").pk)],
         "contact_name": "แก้ชื่อ",
         "contact_email": "changed@example.com",
         "email": "changed@example.com",
@@ -351,6 +355,8 @@ def b_state(w: World) -> dict:
     state = {
         "report": rows(Report.objects.filter(pk=w.report.pk), *report_fields),
         "invited": rows(Report.invited.through.objects.filter(report__district_id="1001"), "id"),
+        "categories": rows(Report.categories.through.objects.filter(report=w.report), "id"),
+        "labels": rows(CategoryLabel.objects.filter(report=w.report), "id"),
         "issue": rows(
             Issue.objects.filter(pk=w.issue.pk),
             "status", "status_note", "escalated_to", "title", "description", "progress",

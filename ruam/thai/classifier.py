@@ -315,16 +315,16 @@ class CategoryClassifier:
         age = np.zeros(len(token_lists)) if ages is None else np.asarray(ages, np.float64)
         if len(age) != len(token_lists):
             raise ValueError("one age per text")
-        unigrams, bigrams, idf = fitting.vocabulary(token_lists, min_df)
-        if not unigrams:
-            raise ValueError(f"no word is in {min_df} texts or more: nothing to learn from")
-        log(
-            f"vocabulary: {len(unigrams):,} words and {len(bigrams):,} word pairs (min_df {min_df})"
-        )
         prior_rows = []
         for label, phrases in sorted((priors or {}).items()):
             if label in labels and counts[label] < prior_below:
                 prior_rows += [(tokens, label) for tokens in segment.words_many(phrases) if tokens]
+        # The words that name a rare label are kept however rare they are.
+        naming = sorted({w for tokens, _ in prior_rows for w in tokens})
+        unigrams, bigrams, idf = fitting.vocabulary(token_lists, min_df, naming)
+        if not unigrams:
+            raise ValueError(f"no word is in {min_df} texts or more: nothing to learn from")
+        log(f"vocabulary: {len(unigrams):,} words, {len(bigrams):,} word pairs (min_df {min_df})")
         if prior_rows:
             token_lists += [tokens for tokens, _ in prior_rows]
             label_sets += [[label] for _, label in prior_rows]

@@ -37,15 +37,17 @@ def label_matrix(label_sets: Sequence[Sequence[str]], labels: Sequence[str]) -> 
 
 
 def vocabulary(
-    token_lists: Sequence[list[str]], min_df: int
+    token_lists: Sequence[list[str]], min_df: int, always: Sequence[str] = ()
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Words and word pairs seen in at least ``min_df`` texts, and their idf. Pairs are
-    returned as pairs of word numbers, sorted by ``first * len(words) + second``."""
+    """Words and word pairs seen in at least ``min_df`` texts (and the words ``always`` kept,
+    however rare), and their idf. Pairs are returned as pairs of word numbers, sorted by
+    ``first * len(words) + second``."""
     n_docs = len(token_lists)
     df_uni: Counter[str] = Counter()
     for tokens in token_lists:
         df_uni.update(set(tokens))
-    unigrams = sorted(w for w, n in df_uni.items() if n >= min_df)
+    kept = set(always)
+    unigrams = sorted(w for w in set(df_uni) | kept if df_uni[w] >= min_df or w in kept)
     index = {w: i for i, w in enumerate(unigrams)}
     # A pair that is frequent enough has both its words frequent enough.
     df_bi: Counter[tuple[int, int]] = Counter()
