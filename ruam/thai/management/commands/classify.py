@@ -2,8 +2,9 @@
 
 Reads a Traffy dump (.csv or .csv.gz, the columns of the public dump; only ``ticket_id`` and
 ``comment`` are used) and writes ``ticket_id,labels`` with the labels in the dump's own format,
-``{ถนน,ทางเท้า}``, or ``{}`` when the model is unsure. Uses the shipped model
-(``ruam/data/models/traffy_categories.npz``) unless ``--model`` names another.
+``{ถนน,ทางเท้า}``: at least one (the likeliest where none is sure), ``{}`` only for a text with no
+word the model knows. Uses the shipped model (``ruam/data/models/traffy_categories.npz``) unless
+``--model`` names another.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ BATCH = 20_000
 class Command(BaseCommand):
     help = (
         "Suggest Traffy categories for every ticket of a dump (.csv or .csv.gz); writes "
-        "ticket_id,labels with labels like {ถนน,ทางเท้า} ({} when unsure)."
+        "ticket_id,labels with labels like {ถนน,ทางเท้า} (the likeliest one where none is sure; "
+        "{} only for a text with no word the model knows)."
     )
 
     def add_arguments(self, parser):
@@ -82,7 +84,7 @@ class Command(BaseCommand):
             seconds = time.monotonic() - started
             self.stdout.write(
                 f"{total:,} tickets classified in {seconds:.1f} s "
-                f"({total / max(seconds, 1e-9):,.0f}/s); {unsure:,} left {{}} (unsure). "
+                f"({total / max(seconds, 1e-9):,.0f}/s); {unsure:,} left {{}} (no known word). "
                 f"Written to {output}"
             )
 
