@@ -40,13 +40,15 @@ def test_from_the_city_page_to_a_districts_figures_and_an_xlsx(page, live_server
     with page.expect_download() as download:
         page.get_by_role("link", name="ดาวน์โหลด XLSX").click()
     path = download.value.path()
-    book = load_workbook(io.BytesIO(open(path, "rb").read()))
+    book = load_workbook(io.BytesIO(path.read_bytes()))
     rows = list(book["figures"].iter_rows(values_only=True))
     assert rows[3][2] == "เรื่องที่ได้รับ" and rows[5][2] == 3
     page.screenshot(path="var/screenshots/district-figures.png", full_page=True)
 
 
-def test_the_dashboard_draws_its_charts_on_a_phone(phone_page, live_server, reference, seat, client):
+def test_the_dashboard_draws_its_charts_on_a_phone(
+    phone_page, live_server, reference, seat, client
+):
     from django.conf import settings
 
     reports()
