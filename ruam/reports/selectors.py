@@ -6,13 +6,13 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from ruam.bodies.models import Body
 from ruam.bodies.predicates import seats
 from ruam.core.web import whole_number
-from ruam.reports.models import Report, neighbour_cells
+from ruam.reports.models import CategorySuggestion, Report, neighbour_cells
 from ruam.reports.statuses import OPEN, Status
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -95,14 +95,19 @@ def handling_bodies(user) -> tuple[set[int], set[str]]:
 
 def inbox(user, *, view: str = "new") -> QuerySet[Report]:
     """Reports a person's bodies are responsible for or invited to; a district office's people
-    see the whole district."""
+    see the whole district. ``categories_pending``: categories suggested in the background,
+    not yet confirmed."""
     mine, offices = handling_bodies(user)
     scope = Q(responsible_id__in=mine) | Q(invited__in=mine) | Q(district_id__in=offices)
+    pending = CategorySuggestion.objects.filter(
+        report=OuterRef("pk"), state=CategorySuggestion.State.PENDING
+    )
     qs = (
         Report.objects.filter(scope)
         .distinct()
         .select_related("district", "subdistrict", "responsible")
         .prefetch_related("categories")
+        .annotate(categories_pending=Exists(pending))
     )
     now = timezone.now()
     if view == "new":

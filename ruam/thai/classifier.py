@@ -288,6 +288,7 @@ class CategoryClassifier:
         halflife_days: float | None = None,
         threshold_halflife_days: float | None = None,
         new_label_days: float | None = None,
+        threshold_shrink: float = 0.0,
         stack: bool = True,
         folds: int = 5,
         min_label_examples: int = 20,
@@ -304,7 +305,8 @@ class CategoryClassifier:
         its keywords): a label with fewer than ``prior_below`` examples also learns them, as
         one-phrase examples of the newest day. Labels with fewer than ``min_label_examples``
         examples are left out. Thresholds maximise F1 on out-of-fold scores, weighted by
-        recency (``threshold_halflife_days``)."""
+        recency (``threshold_halflife_days``), drawn towards even odds for labels with few
+        recent examples (``threshold_shrink``: as if that many more had voted for 0.5)."""
         log = log or (lambda message: None)
         counts = Counter(label for labels in label_sets for label in set(labels))
         labels = sorted(label for label, n in counts.items() if n >= min_label_examples)
@@ -347,6 +349,7 @@ class CategoryClassifier:
             halflife_days=halflife_days,
             threshold_halflife_days=threshold_halflife_days,
             new_label_days=new_label_days,
+            threshold_shrink=threshold_shrink,
             stack=stack,
             folds=folds,
             class_weight=class_weight,
@@ -364,6 +367,7 @@ class CategoryClassifier:
             "halflife_days": halflife_days,
             "threshold_halflife_days": threshold_halflife_days,
             "new_label_days": new_label_days,
+            "threshold_shrink": threshold_shrink,
             "class_weight": class_weight,
             "stack": stack,
             "folds": folds,

@@ -190,6 +190,7 @@ def fit_linear(
     halflife_days: float | None = None,
     threshold_halflife_days: float | None = None,
     new_label_days: float | None = None,
+    threshold_shrink: float = 0.0,
     stack: bool = True,
     folds: int = 5,
     class_weight: str | None = None,
@@ -240,8 +241,13 @@ def fit_linear(
             scores[test] = sigmoid(oof[test] @ w2 + b2)
     t_weights = recency_weights(ages, threshold_halflife_days)
     thresholds = np.zeros(y.shape[1])
+    centre = 0.5 if stack else 0.0  # even odds, or the SVM's own cut
     for j, rows in enumerate(windows):
-        thresholds[j] = best_thresholds(scores[rows][:, [j]], y[rows][:, [j]], t_weights[rows])[0]
+        found = best_thresholds(scores[rows][:, [j]], y[rows][:, [j]], t_weights[rows])[0]
+        # Few (recent) examples give a noisy threshold: drawn towards the centre, as if
+        # ``threshold_shrink`` more examples had voted for it.
+        seen = float((t_weights[rows] * y[rows, j]).sum())
+        thresholds[j] = (seen * found + threshold_shrink * centre) / (seen + threshold_shrink)
     out["thresholds"] = thresholds
     return out
 

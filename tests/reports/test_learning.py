@@ -122,6 +122,10 @@ def test_the_division_confirms_then_corrects_on_the_staff_page(
     with django_capture_on_commit_callbacks(execute=True):
         report = submit("ไฟส่องสว่างดับทั้งซอย มืดมาก")
     pending = labelling.pending_suggestion(report)
+    # Sent without a category, it went to the district office: marked there as to confirm.
+    office = seat("office-1046", Role.OFFICIAL)
+    client.force_login(office)
+    assert "to-confirm" in client.get("/inbox/", {"view": "all"}).content.decode()
     client.force_login(official)
     page = client.get(f"/inbox/{report.code}/").content.decode()
     assert "categories-form" in page and pending.model in page
@@ -142,6 +146,9 @@ def test_the_division_confirms_then_corrects_on_the_staff_page(
     pending.refresh_from_db()
     assert pending.state == CategorySuggestion.State.CONFIRMED
     assert labelling.pending_suggestion(report) is None
+    client.force_login(office)
+    assert "to-confirm" not in client.get("/inbox/", {"view": "all"}).content.decode()
+    client.force_login(official)
 
     road = Category.objects.get(name_th="ถนน")
     client.post(url, {"categories": [road.pk]})
