@@ -87,6 +87,13 @@ def check(page, name: str | None = None) -> dict:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+    # Every result goes to test-artifacts/axe-results.jsonl: the lesser findings too, to read.
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / "axe-results.jsonl", "a", encoding="utf-8") as log:
+        found = [[v["id"], v["impact"], len(v["nodes"])] for v in result["violations"]]
+        size = page.viewport_size or {}
+        entry = {"url": page.url, "width": size.get("width"), "violations": found}
+        log.write(json.dumps(entry, ensure_ascii=False) + "\n")
     assert serious == [], (page.url, json.dumps(serious, ensure_ascii=False, indent=1))
     if name:
         ARTIFACTS.mkdir(exist_ok=True)
