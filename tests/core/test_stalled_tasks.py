@@ -19,8 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def database_queue(settings):
+def database_queue(settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes old connections as it goes; the test's transaction lives on that
+    # connection (PostgreSQL): keep it, as Django's test client does for requests.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
 
 
 def test_a_keyed_message_goes_to_each_address_once():
