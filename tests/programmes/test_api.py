@@ -89,5 +89,5 @@ def test_the_plan_tree_rolls_up_to_the_nine_dimensions(client):
 def test_every_status_is_declared(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     post = paths["/api/v1/programmes/{code}/measurements"]["post"]["responses"]
-    assert set(post) == {"201", "400", "401", "403", "404", "413", "422"}
+    assert set(post) == {"201", "400", "401", "403", "404", "413", "422", "429"}
     assert set(paths["/api/v1/programmes/{code}"]["get"]["responses"]) == {"200", "404", "422"}
