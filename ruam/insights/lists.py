@@ -204,7 +204,7 @@ def report_rows(qs):
 
     from ruam.framework.models import Category
     from ruam.geo.models import Subdistrict
-    from ruam.insights.redact import redact
+    from ruam.thai.redact import redact
     from ruam.reports.statuses import Status
 
     subdistricts = dict(Subdistrict.objects.values_list("code", "name_th"))

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from ruam.insights.redact import redact
+from ruam.thai.redact import redact
 
 FORMAT_VERSION = "1"
 

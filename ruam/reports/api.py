@@ -181,7 +181,7 @@ def report_out(
         "url": request.build_absolute_uri(url) if request else url,
         "status": report.status,
         "status_label": str(report.get_status_display()),
-        "description": report.description,
+        "description": report.public_description,
         "lat": report.lat,
         "lon": report.lon,
         "address": report.address,

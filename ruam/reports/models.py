@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.timeline import TimelineEvent
+from ruam.thai.redact import redact
 from ruam.reports.statuses import OPEN, TONE, Status, is_open
 
 # Crockford-like alphabet without 0/1/I/L/O/U: nothing to confuse when read aloud or typed.
@@ -249,8 +250,14 @@ class Report(models.Model):
         return f"{self.code[:4]}-{self.code[4:]}" if len(self.code) == CODE_LENGTH else self.code
 
     @property
+    def public_description(self) -> str:
+        """The description as published: contact details typed into it replaced (PDPA)."""
+        return redact(self.description)
+
+    @property
     def summary(self) -> str:
-        text = " ".join(self.description.split())
+        """A line of the public description (lists, search, notices)."""
+        text = " ".join(self.public_description.split())
         return text if len(text) <= 80 else text[:79] + "…"
 
     @property

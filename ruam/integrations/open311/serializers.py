@@ -141,7 +141,7 @@ def service_requests(reports: Sequence[Report]) -> list[dict]:
                 "status_notes": notes.get(report.pk, ""),
                 "service_name": category.name_th if category else "",
                 "service_code": str(category.pk) if category else "",
-                "description": report.description,
+                "description": report.public_description,
                 "agency_responsible": report.responsible.name_th if report.responsible else "",
                 "service_notice": notice(report),
                 "requested_datetime": w3(report.created),

@@ -3,7 +3,7 @@ numbers of houses, years and distances stay."""
 
 import pytest
 
-from ruam.insights.redact import MARK, redact
+from ruam.thai.redact import MARK, redact
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
-"""Contact details out of free text before it is published (open data, exports).
+"""Contact details out of free text before it is published.
 
 Residents sometimes write a telephone number, an e-mail address or a LINE id into the text of a
-report. Those are personal data (PDPA): published text has them replaced by a marker. Pure
-Python; ``tests/insights/test_redact.py`` holds the cases.
+report. Those are personal data (PDPA): published text — a report's public page and lists, the
+API, Open311, open data and exports — has them replaced by a marker; the officials handling
+the report see the text as written. Pure Python; ``tests/thai/test_redact.py`` holds the cases.
 """
 
 from __future__ import annotations
