@@ -15,10 +15,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.errors import Bilingual, InvalidInput
+from ruam.core.exports import Column, Table
 from ruam.core.web import whole_number
 from ruam.insights import tables
 from ruam.insights.cube import H3_RESOLUTION
-from ruam.insights.exports import Column, Table
 from ruam.insights.models import HexTally, HexTotal
 from ruam.insights.periods import KEYS, LABELS, period
 from ruam.insights.present import issue_stages

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_safe
 
 from ruam.bodies.models import Body
 from ruam.bodies.predicates import seats
+from ruam.core import exports
 from ruam.core.permissions import allowed
 from ruam.framework.models import Area, Category
-from ruam.insights import briefing, dashboard, exports
+from ruam.insights import briefing, dashboard
 from ruam.insights.models import Export
 from ruam.insights.periods import KEYS, LABELS
 from ruam.insights.rules import Scope

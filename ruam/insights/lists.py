@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.errors import Bilingual, InvalidInput
+from ruam.core.exports import Column, Table
 from ruam.core.web import whole_number
 from ruam.insights.cube import FIXED, OPEN, today
-from ruam.insights.exports import Column, Table
 from ruam.insights.periods import KEYS, Period, period
 from ruam.insights.selectors import BACKLOG_EDGES, BACKLOG_KEYS
 
@@ -204,8 +204,8 @@ def report_rows(qs):
 
     from ruam.framework.models import Category
     from ruam.geo.models import Subdistrict
-    from ruam.thai.redact import redact
     from ruam.reports.statuses import Status
+    from ruam.thai.redact import redact
 
     subdistricts = dict(Subdistrict.objects.values_list("code", "name_th"))
     categories = dict(Category.objects.values_list("pk", "name_th"))

@@ -1,11 +1,11 @@
-"""The tables pages show and export: one definition for both (``insights.exports``)."""
+"""The tables pages show and export: one definition for both (``core.exports``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from ruam.core.exports import Column, Table
 from ruam.insights.compare import Comparison
-from ruam.insights.exports import Column, Table
 from ruam.insights.metrics import METRICS
 from ruam.insights.selectors import BACKLOG_KEYS, Figures
 

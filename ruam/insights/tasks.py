@@ -13,8 +13,9 @@ def make_export(export_id: str) -> int:
     """Write an ``Export``'s file (a long list as XLSX) and mark it ready, or failed."""
     import tempfile
 
+    from ruam.core import exports
     from ruam.geo.models import District
-    from ruam.insights import exports, lists
+    from ruam.insights import lists
     from ruam.insights.models import Export
 
     export = Export.objects.filter(pk=export_id).first()

@@ -17,12 +17,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_safe
 
+from ruam.core import exports
 from ruam.core.errors import InvalidInput
 from ruam.core.permissions import allowed
 from ruam.core.web import whole_number
 from ruam.framework.models import Category
 from ruam.geo.models import District, DistrictGroup
-from ruam.insights import compare, exports, lists, tables
+from ruam.insights import compare, lists, tables
 from ruam.insights.periods import LABELS, period
 from ruam.insights.present import categories_named, issue_stages, periods, shades
 from ruam.insights.selectors import by_category, by_key, place_figures, scope

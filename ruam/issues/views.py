@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
+from ruam.core import exports
 from ruam.core.errors import InvalidInput
 from ruam.core.permissions import allowed
-from ruam.core.web import add_errors, attempt
+from ruam.core.web import add_errors, attempt, in_language
 from ruam.geo.models import District
 from ruam.issues import services
 from ruam.issues.forms import CommentForm, IssueForm
@@ -31,7 +33,19 @@ def district_issues(request: HttpRequest, code: str) -> HttpResponse:
     if status in IssueStatus.values:
         qs = qs.filter(status=status)
     order = "-support_count" if request.GET.get("order") == "support" else "-created"
-    page = Paginator(qs.order_by(order, "-pk"), 30).get_page(request.GET.get("page"))
+    qs = qs.order_by(order, "-pk")
+    filters = [(_l("District"), district.name_th)] + (
+        [(_l("Status"), IssueStatus(status).label)] if status in IssueStatus.values else []
+    )
+    try:
+        if exported := exports.list_response(
+            request, issues_table(qs), filters, f"ruam-{district.code}-issues", qs.count()
+        ):
+            return exported
+    except InvalidInput as exc:
+        for message in exc.errors.values():
+            messages.error(request, in_language(message))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "issues/list.html",
@@ -75,6 +89,38 @@ def _from_hotspot(linked: list[Report]) -> dict:
         initial["lat"] = round(sum(p[0] for p in points) / len(points), 6)
         initial["lon"] = round(sum(p[1] for p in points) / len(points), 6)
     return initial
+
+
+def issues_table(qs) -> exports.Table:
+    """A committee's issues as a file: what the list shows (no proposer, no comments)."""
+    C = exports.Column
+    return exports.Table(
+        name="issues",
+        title=_l("Committee issues"),
+        columns=[
+            C("id", _l("Number"), "int"),
+            C("title", _l("Title")),
+            C("kind", _l("Kind")),
+            C("status", _l("Status")),
+            C("area", _l("Area")),
+            C("supporters", _l("Supporters"), "int"),
+            C("progress", _l("Progress"), "share"),
+            C("created", _l("Created"), "datetime"),
+        ],
+        rows=(
+            (
+                i.pk,
+                i.title,
+                i.get_kind_display(),
+                i.get_status_display(),
+                i.area.name_th if i.area else "",
+                i.support_count,
+                i.progress / 100,
+                i.created,
+            )
+            for i in qs.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:

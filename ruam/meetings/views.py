@@ -17,11 +17,13 @@ from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST, require_safe
 
 from ruam.bodies.models import Body
 from ruam.bodies.services import committee_code
-from ruam.core.errors import Bilingual
+from ruam.core import exports
+from ruam.core.errors import Bilingual, InvalidInput
 from ruam.core.permissions import allowed
 from ruam.core.web import attempt, in_language, whole_number
 from ruam.geo.models import District
@@ -89,6 +91,23 @@ def body_meeting_new(request: HttpRequest, code: str) -> HttpResponse:
 
 def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
     district, body = _committee(code)
+    actions = (
+        Action.objects.filter(issue__district=district)
+        .select_related("owner", "issue")
+        .order_by("status", "due")
+    )
+    try:
+        if exported := exports.list_response(
+            request,
+            actions_table(actions),
+            [(_l("District"), district.name_th)],
+            f"ruam-{district.code}-actions",
+            actions.count(),
+        ):
+            return exported
+    except InvalidInput as exc:
+        for message in exc.errors.values():
+            messages.error(request, in_language(message))
     return render(
         request,
         "meetings/list.html",
@@ -97,10 +116,37 @@ def meeting_list(request: HttpRequest, code: str) -> HttpResponse:
             "body": body,
             "meetings": body.meetings.all(),
             "can_manage": allowed(request.user, "meetings.manage_meetings", body),
-            "actions": Action.objects.filter(issue__district=district)
-            .select_related("owner", "issue")
-            .order_by("status", "due")[:50],
+            "actions": actions[:50],
         },
+    )
+
+
+def actions_table(qs) -> exports.Table:
+    C = exports.Column
+    return exports.Table(
+        name="actions",
+        title=_l("Actions assigned"),
+        columns=[
+            C("title", _l("Action")),
+            C("owner", _l("Owner")),
+            C("due", _l("Due"), "date"),
+            C("status", _l("Status")),
+            C("progress", _l("Progress"), "share"),
+            C("overdue", _l("Overdue")),
+            C("issue", _l("Issue")),
+        ],
+        rows=(
+            (
+                a.title,
+                a.owner.name_th,
+                a.due,
+                a.get_status_display(),
+                a.progress / 100,
+                "ใช่" if a.is_overdue else "",
+                a.issue.title if a.issue_id else "",
+            )
+            for a in qs.iterator(chunk_size=2000)
+        ),
     )
 
 

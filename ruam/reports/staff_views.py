@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
+from ruam.core import exports
 from ruam.core.errors import InvalidInput, NotAllowed
 from ruam.core.permissions import allowed
-from ruam.core.web import add_errors, attempt, both
+from ruam.core.web import add_errors, attempt, both, in_language
 from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
 from ruam.reports import assisted, labelling, services
@@ -53,6 +55,24 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         status=request.GET.get("status", ""),
         older_than_days=request.GET.get("older", ""),
     ).order_by("deadline" if view == "overdue" else "-created")
+    filters = [(_l("View"), view)] + [
+        (name, request.GET[key])
+        for key, name in (
+            ("subdistrict", _l("Subdistrict")),
+            ("category", _l("Category")),
+            ("status", _l("Status")),
+            ("older", _l("Older than (days)")),
+        )
+        if request.GET.get(key)
+    ]
+    try:
+        if exported := exports.list_response(
+            request, inbox_table(qs), filters, "ruam-inbox", qs.count()
+        ):
+            return exported
+    except InvalidInput as exc:
+        for message in exc.errors.values():
+            messages.error(request, in_language(message))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     districts = set(offices) | set(
         Body.objects.filter(pk__in=mine)
@@ -73,6 +93,40 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             "bulk_form": BulkForm(),
             "query": request.GET,
         },
+    )
+
+
+def inbox_table(qs) -> exports.Table:
+    """The inbox as a file: what the list shows, never the reporter's contact details."""
+    C = exports.Column
+    return exports.Table(
+        name="reports",
+        title=_l("Inbox"),
+        columns=[
+            C("code", _l("Tracking code")),
+            C("status", _l("Status")),
+            C("categories", _l("Categories")),
+            C("district", _l("District")),
+            C("subdistrict", _l("Subdistrict")),
+            C("responsible", _l("Responsible")),
+            C("created", _l("Reported"), "datetime"),
+            C("deadline", _l("Deadline"), "datetime"),
+            C("description", _l("Description")),
+        ],
+        rows=(
+            (
+                r.display_code,
+                r.get_status_display(),
+                ", ".join(c.name_th for c in r.categories.all()),
+                r.district.name_th,
+                r.subdistrict.name_th if r.subdistrict else "",
+                r.responsible.name_th if r.responsible else "",
+                r.created,
+                r.deadline,
+                r.description,
+            )
+            for r in qs.iterator(chunk_size=2000)
+        ),
     )
 
 

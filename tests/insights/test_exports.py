@@ -70,7 +70,7 @@ def test_the_group_comparison_as_xlsx_and_csv(client, make_report):
 
 
 def test_a_long_list_is_made_in_the_background(client, make_report, monkeypatch, worker):
-    from ruam.insights import exports
+    from ruam.core import exports
     from ruam.insights.models import Export
 
     monkeypatch.setattr(exports, "SYNC_ROWS", 2)

@@ -200,4 +200,23 @@ def respond(request, tables: list[Table], filters, stem: str) -> HttpResponse | 
     return csv_response(chosen, filters, stem)
 
 
+TOO_LONG_FOR_XLSX = Bilingual(
+    "รายการยาวเกินกว่าจะทำเป็น XLSX ทันที โปรดใช้ CSV หรือกรองให้แคบลง",
+    "This list is too long for an XLSX made at once: download the CSV or narrow the filters.",
+)
+
+
+def list_response(request, table: Table, filters, stem: str, count: int) -> HttpResponse | None:
+    """``?format=`` on a list page: the CSV streams, whatever its length; an XLSX is made at
+    once up to ``SYNC_ROWS`` rows (past that, the CSV is the way)."""
+    fmt = requested(request)
+    if fmt is None:
+        return None
+    if fmt == "csv":
+        return csv_response(table, filters, stem, stream=True)
+    if count > SYNC_ROWS:
+        raise InvalidInput({"format": TOO_LONG_FOR_XLSX})
+    return xlsx_response([table], filters, stem)
+
+
 PERIOD = _("Period")
