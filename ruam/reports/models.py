@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruam.core.timeline import TimelineEvent
-from ruam.thai.redact import redact
 from ruam.reports.statuses import OPEN, TONE, Status, is_open
+from ruam.thai.redact import redact
 
 # Crockford-like alphabet without 0/1/I/L/O/U: nothing to confuse when read aloud or typed.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
