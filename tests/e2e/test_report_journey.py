@@ -49,7 +49,8 @@ def test_report_fix_reopen_confirm(
     # Sent without a description: refused, said at the top, the photo and category kept.
     resident.click("#send")
     resident.wait_for_selector("#error-summary")
-    assert resident.evaluate("document.activeElement.id") == "error-summary"
+    # Focused by the page's script once it has run (it may run after the summary is drawn).
+    resident.wait_for_function("document.activeElement.id === 'error-summary'", timeout=5000)
     assert resident.locator(".held-photos").is_visible()
     assert resident.get_by_label("ถนน", exact=True).is_checked()
     check(resident, "02-report-refused-phone")
