@@ -159,25 +159,17 @@ class WriteLimitMiddleware:
 
 
 def _too_many(request: HttpRequest):
-    from django.http import HttpResponse, JsonResponse
-    from django.utils.html import format_html
+    from django.http import JsonResponse
 
-    th, en = TOO_MANY_WRITES
+    from ruam.core.errors import Bilingual
+    from ruam.core.web import short_page
+
+    message = Bilingual(*TOO_MANY_WRITES)
     if request.path.startswith(("/api/", "/open311/", "/integrations/")):
         response = JsonResponse(
-            {"detail": th, "message_th": th, "message_en": en},
-            status=429,
-            json_dumps_params={"ensure_ascii": False},
+            message.as_dict(), status=429, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        response = HttpResponse(
-            format_html(
-                '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>429</title>'
-                '</head><body><p>{}</p><p lang="en">{}</p></body></html>',
-                th,
-                en,
-            ),
-            status=429,
-        )
+        response = short_page(request, [message], status=429)
     response["Retry-After"] = "60"
     return response

@@ -63,25 +63,46 @@ DATABASE_DOWN = Bilingual(
 )
 
 
+def request_language(request: HttpRequest) -> str:
+    """The language of the request's pages: the one LocaleMiddleware chose, or, when a failure
+    came before it, the one it would choose (cookie, then Accept-Language; no database)."""
+    from django.utils import translation
+
+    return getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(request)
+
+
+def short_page(request: HttpRequest, messages_: list[Bilingual], *, status: int):
+    """A bare page of ``messages_`` in the request's language, for answers that must not touch
+    the database (it went away, or the request is refused before reaching it)."""
+    from django.http import HttpResponse
+    from django.utils import translation
+    from django.utils.html import format_html, format_html_join
+
+    with translation.override(request_language(request)):
+        return HttpResponse(
+            format_html(
+                '<!doctype html><html lang="{}"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                "<title>{}</title></head><body>{}</body></html>",
+                translation.get_language(),
+                status,
+                format_html_join("", "<p>{}</p>", ((in_language(m),) for m in messages_)),
+            ),
+            status=status,
+        )
+
+
 def database_unavailable(request: HttpRequest):
-    """The 503 for a request the database could not serve (restarted, failed over)."""
-    from django.http import HttpResponse, JsonResponse
-    from django.utils.html import format_html
+    """The 503 for a request the database could not serve (restarted, failed over): JSON with
+    both languages for the API, a page in the visitor's language otherwise."""
+    from django.http import JsonResponse
 
     if request.path.startswith(("/api/", "/open311/")):
         response = JsonResponse(
             DATABASE_DOWN.as_dict(), status=503, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        response = HttpResponse(
-            format_html(
-                '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>503</title>'
-                '</head><body><p>{}</p><p lang="en">{}</p></body></html>',
-                DATABASE_DOWN.th,
-                DATABASE_DOWN.en,
-            ),
-            status=503,
-        )
+        response = short_page(request, [DATABASE_DOWN], status=503)
     response["Retry-After"] = "10"
     return response
 
@@ -116,4 +137,15 @@ def server_error(request: HttpRequest):
 
     if _database_went_away(sys.exc_info()[1]):
         return database_unavailable(request)
-    return plain(request)
+    from django.utils import translation
+
+    with translation.override(request_language(request)):
+        return plain(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = ""):
+    """A form sent without a valid CSRF token: said in the visitor's language (Django's own
+    page is in English), nothing saved."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -8,11 +8,10 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_safe
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_safe
 from ruam.core import exports
 from ruam.core.errors import InvalidInput
 from ruam.core.permissions import allowed
-from ruam.core.web import whole_number
+from ruam.core.web import short_page, whole_number
 from ruam.framework.models import Category
 from ruam.geo.models import District, DistrictGroup
 from ruam.insights import compare, lists, tables
@@ -39,17 +38,7 @@ def refusing_bad_input(view):
         try:
             return view(request, *args, **kwargs)
         except InvalidInput as exc:
-            items = format_html(
-                "".join("<li>{}<br><span lang='en'>{}</span></li>" for _ in exc.errors),
-                *[part for m in exc.errors.values() for part in (m.th, m.en)],
-            )
-            return HttpResponseBadRequest(
-                format_html(
-                    '<!doctype html><html lang="th"><head><meta charset="utf-8">'
-                    "<title>400</title></head><body><ul>{}</ul></body></html>",
-                    items,
-                )
-            )
+            return short_page(request, list(exc.errors.values()), status=400)
 
     return wrapped
 

@@ -9,13 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST, require_safe
@@ -466,14 +465,7 @@ def _document(request: HttpRequest, pk: int, kind: str, *, pdf: bool) -> HttpRes
     meeting is recorded as held. Neither is kept by shared caches while a draft."""
     meeting = get_object_or_404(Meeting.objects.select_related("body", "chair"), pk=pk)
     if kind == "minutes" and not allowed(request.user, "meetings.view_minutes", meeting):
-        return HttpResponseForbidden(
-            format_html(
-                '<!doctype html><html lang="th"><head><meta charset="utf-8"><title>403</title>'
-                '</head><body><p>{}</p><p lang="en">{}</p></body></html>',
-                DRAFT_MINUTES.th,
-                DRAFT_MINUTES.en,
-            )
-        )
+        return render(request, "403.html", {"message": in_language(DRAFT_MINUTES)}, status=403)
     thai_numerals = request.GET.get("digits") == "thai"
     if pdf:
         html = documents.render_document(meeting, kind, thai_numerals=thai_numerals, for_pdf=True)

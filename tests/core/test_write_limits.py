@@ -26,7 +26,10 @@ def test_a_person_past_the_limit_is_refused_and_nothing_written(settings, make_u
         eager.post(f"/issues/{issue.pk}/comment/", {"text": f"ความเห็น {i}"})
     refused = eager.post(f"/issues/{issue.pk}/comment/", {"text": "อีกครั้ง"})
     assert refused.status_code == 429 and refused["Retry-After"] == "60"
-    assert "ถี่เกินไป" in refused.content.decode() and "Too many" in refused.content.decode()
+    # Said in the person's language, one at a time.
+    assert "ถี่เกินไป" in refused.content.decode() and "Too many" not in refused.content.decode()
+    english = eager.post(f"/issues/{issue.pk}/comment/", {"text": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 429 and "Too many" in english.content.decode()
     assert not Comment.objects.filter(text="อีกครั้ง").exists()
     calm.post(f"/issues/{issue.pk}/comment/", {"text": "คนอื่น"})  # another person: fine
     assert Comment.objects.filter(text="คนอื่น").exists()

@@ -71,11 +71,18 @@ def test_city_staff_see_the_city(client, seat, make_report):
         "district=9999",
     ],
 )
-def test_bad_filters_are_a_400_in_both_languages(client, member, query):
+def test_bad_filters_are_a_400_in_the_visitors_language(client, member, query):
+    def thai(text):
+        return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
     response = client.get(f"/dashboards/?district=1046&{query}")
     assert response.status_code == 400
     body = response.content.decode()
-    assert (any("\u0e00" <= ch <= "\u0e7f" for ch in body) and "Unknown" in body) or "not" in body
+    assert '<html lang="th">' in body and thai(body)
+    english = client.get(f"/dashboards/?district=1046&{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 400
+    body = english.content.decode()
+    assert '<html lang="en">' in body and not thai(body) and "<p>" in body
 
 
 def test_every_table_exports(client, member, make_report):

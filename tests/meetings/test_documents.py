@@ -226,7 +226,9 @@ def test_draft_minutes_only_for_the_bodys_officers(client, people, make_user, tm
             response = client.get(url(name, draft))
             assert response.status_code == 403, (who, name)
             content = response.content.decode()
-            assert "ร่าง" in content and "draft" in content  # Thai and English
+            assert "ร่าง" in content and "draft" not in content  # the visitor's language
+            english = client.get(url(name, draft), HTTP_ACCEPT_LANGUAGE="en")
+            assert english.status_code == 403 and "draft" in english.content.decode()
         # The invitation is public all the same.
         assert client.get(url("invitation_pdf", draft)).status_code == 200
     client.force_login(people["secretary"])

@@ -50,7 +50,8 @@ def test_metrics_are_for_the_monitoring_server_only(client):
 
 @pytest.mark.parametrize("url", ["/districts/1046/", "/api/v1/reports"])
 def test_a_database_that_went_away_answers_503_with_a_retry_hint(client, monkeypatch, url):
-    """A restart of PostgreSQL mid-request: a clean 503 in both languages, never a 500."""
+    """A restart of PostgreSQL mid-request: a clean 503 (a page in the visitor's language, the
+    API's JSON with both), never a 500."""
     from django.db.models.query import QuerySet
 
     def gone(*args, **kwargs):
@@ -61,7 +62,13 @@ def test_a_database_that_went_away_answers_503_with_a_retry_hint(client, monkeyp
     answer = client.get(url)
     assert answer.status_code == 503 and answer["Retry-After"] == "10"
     body = answer.content.decode()
-    assert "ระบบขัดข้องชั่วคราว" in body and "try again" in body
+    if url.startswith("/api/"):
+        assert "ระบบขัดข้องชั่วคราว" in body and "try again" in body
+    else:  # a page speaks one language: Thai first, English when the visitor chose it
+        assert "ระบบขัดข้องชั่วคราว" in body and "try again" not in body
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "try again" in english and '<html lang="en">' in english
+        assert not any("\u0e00" <= ch <= "\u0e7f" for ch in english)
 
 
 def test_a_database_that_went_away_before_the_view_answers_503(client, seat, monkeypatch):
