@@ -197,8 +197,11 @@ def test_the_map_without_tiles_names_the_places(phone_page, live_server, referen
     check(page, "60-map-without-tiles-phone")
 
 
-def test_every_journey_page_at_phone_and_desktop_sizes(browser, live_server, reference, settings):
-    """The pages the journeys above visit, each at both sizes, public and signed in."""
+def test_every_journey_page_at_phone_desktop_and_200_percent_zoom(
+    browser, live_server, reference, settings
+):
+    """The pages the journeys above visit, at a phone's size, a desktop's and a desktop zoomed
+    to 200 % (WCAG 1.4.4), public and signed in."""
     from django.utils import timezone
 
     from ruam.issues import services as issues
@@ -254,17 +257,21 @@ def test_every_journey_page_at_phone_and_desktop_sizes(browser, live_server, ref
         f"/meetings/{meeting.pk}/",
         f"/meetings/{meeting.pk}/minutes/",
     ]
-    for size, viewport, mobile in [
-        ("phone", {"width": 390, "height": 844}, True),
-        ("desktop", {"width": 1366, "height": 900}, False),
+    for size, viewport, mobile, scale in [
+        ("phone", {"width": 390, "height": 844}, True, 1),
+        ("desktop", {"width": 1366, "height": 900}, False, 1),
+        # A 1280 × 800 desktop zoomed to 200 %: half the CSS pixels at twice the density.
+        ("zoom-200", {"width": 640, "height": 400}, False, 2),
     ]:
-        context = browser.new_context(locale="th-TH", viewport=viewport, is_mobile=mobile)
+        context = browser.new_context(
+            locale="th-TH", viewport=viewport, is_mobile=mobile, device_scale_factor=scale
+        )
         page = watch(context.new_page())
         page.set_default_timeout(30_000)
         for path in public:
             page.goto(f"{live_server.url}{path}")
-            header_fits(page)
-            check(page)
+            header_fits(page)  # nothing of the header lost at 200 %
+            check(page)  # nor wider than the window: nothing cut off at the side
         sign_in(page, live_server.url, "chair-sizes")
         page.wait_for_selector("table.inbox")
         for path in signed_in:
