@@ -288,7 +288,12 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
 RUAM_TASK_STALL_SECONDS = int(os.environ.get("RUAM_TASK_STALL_SECONDS", "900"))
 
 # Notifications: channel classes, tried in order for each recipient.
-RUAM_NOTIFICATION_CHANNELS = env_list("RUAM_NOTIFICATION_CHANNELS", "ruam.core.notify.EmailChannel")
+# Tried in order for each person: LINE (only once LINE is configured and the person follows
+# Ruam's account there), then e-mail.
+RUAM_NOTIFICATION_CHANNELS = env_list(
+    "RUAM_NOTIFICATION_CHANNELS",
+    "ruam.integrations.line.notify.LineChannel,ruam.core.notify.EmailChannel",
+)
 # The model of the bodies people act for (committees, offices…), as timeline events name them.
 RUAM_BODY_MODEL = "bodies.Body"
 # Contact details of closed reports are erased this many days after closing (0: kept).

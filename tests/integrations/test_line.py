@@ -364,11 +364,7 @@ def test_a_status_change_is_pushed_through_the_fake_transport(
     report = tell_a_report(client, capture, line)
     transport = FakeTransport()
     monkeypatch.setattr(services, "transport", lambda: transport)
-    settings.RUAM_NOTIFICATION_CHANNELS = [
-        "ruam.integrations.line.notify.LineChannel",
-        "ruam.core.notify.EmailChannel",
-    ]
-    notify.channels.cache_clear()
+    notify.channels.cache_clear()  # the default channels: LINE first, then e-mail
     try:
         Conversation.objects.update(reply_token="")  # no fresh token: a push
         official = seat(report.responsible.code, Role.OFFICIAL)
