@@ -246,3 +246,50 @@ def test_any_open311_post_is_answered_as_documented_and_refusals_write_nothing(
     assert response.status_code in STATUSES["POST requests"], (form, response.content[:300])
     if response.status_code >= 400:
         assert counts() == before
+
+
+UPDATE_STATUSES = ["OPEN", "CLOSED", "FIXED", "FIXED - USER", "FIXED - COUNCIL", "RESOLVED"]
+
+
+def a_request_sent_by(client, key: str) -> str:
+    """The tracking code of a request the key sent (made once, kept across examples)."""
+    found = Report.objects.filter(description="ไฟดับทั้งซอย").values_list("code", flat=True).first()
+    if found:
+        return found
+    answer = client.post(
+        f"{OPEN311}requests.json",
+        {
+            "api_key": key,
+            "service_code": str(Category.objects.get(name_th="แสงสว่าง").pk),
+            "lat": "13.8596",
+            "long": "100.7046",
+            "description": "ไฟดับทั้งซอย",
+        },
+    )
+    assert answer.status_code == 201, answer.content
+    return answer.json()[0]["service_request_id"]
+
+
+@FUZZ_POST
+@given(data=st.data())
+def test_any_open311_update_is_answered_as_documented_and_refusals_write_nothing(
+    client, api_key, data
+):
+    form = {
+        "api_key": api_key,
+        "service_request_id": a_request_sent_by(client, api_key),
+        "description": "ยังไม่ได้ซ่อม",
+    }
+    fields = [*form, "update_id_ext", "updated_datetime", "email", "media_url"]
+    form.update(arguments(data, fields, most=2))
+    if data.draw(st.booleans(), label="with a status"):
+        form["status"] = data.draw(st.one_of(st.sampled_from(UPDATE_STATUSES), values))
+    fmt = data.draw(st.sampled_from(["json", "xml"]))
+    before = counts()
+    response = client.post(f"{OPEN311}servicerequestupdates.{fmt}", form)
+    assert response.status_code in STATUSES["POST servicerequestupdates"], (
+        form,
+        response.content[:300],
+    )
+    if response.status_code >= 400:
+        assert counts() == before
