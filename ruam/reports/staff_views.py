@@ -17,17 +17,23 @@ from django.views.decorators.http import require_POST
 
 from ruam.bodies.models import Body
 from ruam.core import exports
-from ruam.core.errors import InvalidInput, NotAllowed
+from ruam.core.errors import InvalidInput, NotAllowed, StorageFull
 from ruam.core.permissions import allowed
 from ruam.core.web import add_errors, attempt, both, in_language
 from ruam.framework.models import Category
 from ruam.geo.models import District, Subdistrict
-from ruam.reports import assisted, labelling, services
+from ruam.reports import assisted, held, labelling, services
 from ruam.reports.forms import AssistedForm, BulkForm, CategoryForm, StaffActionForm, read_files
 from ruam.reports.models import ContactAccess, Report, normalise_code
 from ruam.reports.selectors import filter_reports, handling_bodies, inbox, target_bodies
 from ruam.reports.statuses import Status, allowed_for_staff
-from ruam.reports.views import SESSION_KEYS, _remember_key, get_report
+from ruam.reports.views import (
+    SESSION_KEYS,
+    _remember_key,
+    get_report,
+    hold_photos,
+    kept_photos,
+)
 
 VIEWS = [
     ("new", gettext_lazy("New")),
@@ -266,9 +272,10 @@ def enter(request: HttpRequest) -> HttpResponse:
     if not allowed(request.user, "reports.enter_report"):
         raise PermissionDenied(both(assisted.NOT_HERE))
     form = AssistedForm(request.POST or None, request.FILES or None)
-    status = 200
+    status, kept, held_photos = 200, [], []
     if request.method == "POST":
         status = 422
+        kept = kept_photos(request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -284,7 +291,7 @@ def enter(request: HttpRequest) -> HttpResponse:
                     contact_email=data["contact_email"],
                     contact_phone=data["contact_phone"],
                     consent=data["consent"],
-                    photos=read_files(data["photos"]),
+                    photos=[photo for _, photo in kept] + read_files(data["photos"]),
                     idempotency_key=data["submission"],
                 )
             except InvalidInput as exc:
@@ -293,15 +300,22 @@ def enter(request: HttpRequest) -> HttpResponse:
                 # What was typed stays on the page: nothing is lost, nothing is written.
                 form.add_error(None, both(exc.message))
                 status = 403
+            except StorageFull as exc:
+                form.add_error(None, both(exc.message))
+                status = exc.status
             else:
+                held.release([token for token, _ in kept], submission=data["submission"])
                 if result.reporter_key:
                     _remember_key(request, result.report.code, result.reporter_key)
                 return redirect("reports:slip", code=result.report.code)
+        # The photos chosen stay with the form shown again (a browser cannot refill a file field).
+        held_photos = hold_photos(request, kept)
     return render(
         request,
         "reports/enter.html",
         {
             "form": form,
+            "held": held_photos,
             "notice": assisted.CONSENT_NOTICES[assisted.CONSENT_VERSION],
             "notice_version": assisted.CONSENT_VERSION,
         },

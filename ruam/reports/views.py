@@ -62,17 +62,30 @@ def get_report(code: str) -> Report:
     return report
 
 
-def _refused(request: HttpRequest, form, kept, status: int, **extra) -> HttpResponse:
-    """The form again, what was typed in it and the photos already chosen kept (held.py)."""
-    submission = request.POST.get("submission", "")
+def kept_photos(request: HttpRequest) -> list[tuple[str, bytes]]:
+    """The photos a refused form kept (held.py) that the person did not remove since."""
+    dropped = set(request.POST.getlist("drop_photo"))
+    return held.read(
+        [t for t in request.POST.getlist("held_photos") if t not in dropped],
+        submission=request.POST.get("submission", ""),
+    )
+
+
+def hold_photos(request: HttpRequest, kept: list[tuple[str, bytes]]) -> list[held.HeldPhoto]:
+    """For a form shown again: the photos kept before and those chosen this time, held."""
     chosen = []
     for upload in request.FILES.getlist("photos"):
         upload.seek(0)
         chosen.append(upload.read())
     tokens = [token for token, _ in kept]
     held_photos = [held.HeldPhoto(t, n) for n, t in enumerate(tokens, 1)]
-    held_photos += held.keep(chosen, submission=submission, start=len(held_photos) + 1)
-    context = {"form": form, "held": held_photos, **extra}
+    submission = request.POST.get("submission", "")
+    return held_photos + held.keep(chosen, submission=submission, start=len(held_photos) + 1)
+
+
+def _refused(request: HttpRequest, form, kept, status: int, **extra) -> HttpResponse:
+    """The form again, what was typed in it and the photos already chosen kept (held.py)."""
+    context = {"form": form, "held": hold_photos(request, kept), **extra}
     return render(request, "reports/new.html", context, status=status)
 
 
@@ -80,11 +93,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     nearby = []
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
-        dropped = set(request.POST.getlist("drop_photo"))
-        kept = held.read(
-            [t for t in request.POST.getlist("held_photos") if t not in dropped],
-            submission=request.POST.get("submission", ""),
-        )
+        kept = kept_photos(request)
         if form.is_valid():
             data = form.cleaned_data
             lat, lon = _float(data["lat"]), _float(data["lon"])

@@ -67,6 +67,51 @@ def test_contact_details_without_consent_are_refused_and_what_was_typed_stays(de
     assert "consent" in page.lower() or "ยินยอม" in page
 
 
+def test_a_refused_entry_keeps_the_photos_and_sends_them_with_the_report(desk):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import jpeg
+
+    form = desk.get("/inbox/enter/").content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    photo = SimpleUploadedFile("drain.jpg", jpeg(900, 600), content_type="image/jpeg")
+    refused = desk.post(
+        "/inbox/enter/",
+        {**WALK_IN, "consent": "", "photos": [photo], "submission": submission},
+    )
+    assert refused.status_code == 422 and Report.objects.count() == 0
+    page = refused.content.decode()
+    tokens = re.findall(r'name="held_photos" value="([^"]+)"', page)
+    assert len(tokens) == 1 and "held-photos" in page
+    assert f'value="{submission}"' in page  # the same form, sent again
+    sent = desk.post("/inbox/enter/", {**WALK_IN, "submission": submission, "held_photos": tokens})
+    assert sent.status_code == 302
+    report = Report.objects.get()
+    assert report.photos.count() == 1  # the photo chosen before the refusal
+
+
+def test_a_held_photo_removed_by_the_official_is_not_sent(desk):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import jpeg
+
+    form = desk.get("/inbox/enter/").content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', form).group(1)
+    photo = SimpleUploadedFile("drain.jpg", jpeg(900, 600), content_type="image/jpeg")
+    page = desk.post(
+        "/inbox/enter/",
+        {**WALK_IN, "consent": "", "photos": [photo], "submission": submission},
+    ).content.decode()
+    (token,) = re.findall(r'name="held_photos" value="([^"]+)"', page)
+    form = {**WALK_IN, "submission": submission, "held_photos": [token], "drop_photo": [token]}
+    assert desk.post("/inbox/enter/", form).status_code == 302
+    assert Report.objects.get().photos.count() == 0
+
+
 def test_without_contact_details_no_consent_is_recorded(desk):
     fields = {k: v for k, v in WALK_IN.items() if not k.startswith("contact") and k != "consent"}
     assert desk.post("/inbox/enter/", fields).status_code == 302
