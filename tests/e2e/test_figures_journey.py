@@ -63,4 +63,18 @@ def test_the_dashboard_draws_its_charts_on_a_phone(
     phone_page.wait_for_selector("#hex-map[data-ready='1'] path.leaflet-interactive")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400  # nothing wider than the phone
+    # The CSP blocks the style attribute Chartist also writes on its SVG: the width and height
+    # attributes size it all the same, and the bars are drawn inside their chart.
+    sizes = phone_page.evaluate(
+        """() => Array.from(document.querySelectorAll('.chart[data-ready="1"] svg')).map(svg => {
+             const box = svg.getBoundingClientRect();
+             const holder = svg.parentElement.getBoundingClientRect();
+             const marks = svg.querySelectorAll('.ct-bar, .ct-line, .ct-point, .ct-slice-pie')
+               .length;
+             return [box.width, box.height, holder.width, marks]; })"""
+    )
+    assert sizes, "no chart drawn"
+    for chart_width, chart_height, holder_width, marks in sizes:
+        assert abs(chart_width - holder_width) <= 1 and chart_height > 100, sizes
+        assert marks > 0, sizes
     phone_page.screenshot(path="var/screenshots/dashboard-phone.png", full_page=True)
