@@ -187,6 +187,14 @@ def fit_recipe(
     return model
 
 
+def _scored(predicted: list[list[str]], truth: list[list[str]], labels: list[str]) -> dict:
+    """``evaluate`` over the scored categories, and how many tickets were given no category at
+    all (``no_prediction`` counts those given none of the scored ones, a young one perhaps)."""
+    return clf.evaluate(predicted, truth, labels) | {
+        "no_category": sum(1 for row in predicted if not row)
+    }
+
+
 def measure_split(
     examples: list[dict], split: Split, params: dict, *, log: Log, plain: bool = True
 ) -> dict:
@@ -201,6 +209,8 @@ def measure_split(
     labels = [lb for lb in model.labels if counts[lb] >= EVAL_MIN_EXAMPLES]
     tokens, truth = [e["tokens"] for e in test], [e["labels"] for e in test]
     matrix = model.scores_tokens(tokens)
+    decided, bare = model.decide(matrix), model.decide(matrix, at_least_one=False)
+    known = set(model.labels)
     result = {
         "split": asdict(split),
         "train": len(train),
@@ -208,20 +218,22 @@ def measure_split(
         "eval_labels": labels,
         "train_label_counts": counts,
         "test_label_counts": dict(Counter(lb for e in test for lb in set(e["labels"]))),
-        "recipe": clf.evaluate(model.decide(matrix), truth, labels),
-        "recipe_without_fallback": clf.evaluate(
-            model.decide(matrix, at_least_one=False), truth, labels
-        ),
+        # Tickets all of whose categories the model never learnt: any category given is wrong.
+        "test_unseen_only": sum(1 for e in test if not known & set(e["labels"])),
+        "recipe": _scored(decided, truth, labels),
+        "recipe_without_fallback": _scored(bare, truth, labels),
         "thresholds": dict(zip(model.labels, model.thresholds.tolist(), strict=True)),
     }
     # Categories too young for the rule above: scored on their own, for the card.
     young = [lb for lb in model.labels if lb not in labels]
     if young:
-        result["young_labels"] = clf.evaluate(model.decide(matrix), truth, young)["per_label"]
+        result["young_labels"] = clf.evaluate(decided, truth, young)["per_label"]
     if plain:
         base = fit_recipe(train, PLAIN, log=log, name=f"{split.name}: plain")
-        plain_matrix = base.scores_tokens(tokens)
-        result["plain"] = clf.evaluate(base.decide(plain_matrix, at_least_one=False), truth, labels)
+        plain_decided = base.decide(base.scores_tokens(tokens), at_least_one=False)
+        result["plain"] = _scored(plain_decided, truth, labels)
+        if young:
+            result["plain_young_labels"] = clf.evaluate(plain_decided, truth, young)["per_label"]
     r = result["recipe"]
     log(
         f"{split.name}: recipe micro-F1 {r['micro_f1']:.4f} macro-F1 {r['macro_f1']:.4f}"
