@@ -2,6 +2,7 @@
 after-intake work is queued only once its transaction commits, and an RQ worker runs it."""
 
 import os
+import signal
 
 import pytest
 from django.core import mail
@@ -63,7 +64,14 @@ def test_intake_queues_its_work_on_redis_after_the_commit(rq_queue, reference, s
     worker = django_rq.get_worker(
         rq_queue, job_class="django_tasks_rq.Job", worker_class=SimpleWorker
     )
-    worker.work(burst=True)
+    # RQ's worker takes over SIGINT and SIGTERM for its warm shutdown and leaves its handlers
+    # behind; processes forked later by this one (a pool's workers) would ignore SIGTERM.
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        worker.work(burst=True)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     assert queue.count == 0
     assert SearchEntry.objects.filter(object_id=made.pk).exists()  # indexed by the worker
     assert [m.to for m in mail.outbox] == [["works@example.com"]]  # the division, once
