@@ -1,11 +1,15 @@
 """Assisted entry: an official records a walk-in's or a caller's report, with the resident's
 consent (who took it, when, to which notice) kept when contact details are given."""
 
+import re
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ruam.bodies.models import Role
 from ruam.reports.assisted import CONSENT_NOTICES, CONSENT_VERSION
 from ruam.reports.models import Channel, Report, ReportEvent
+from tests.conftest import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +71,9 @@ def test_contact_details_without_consent_are_refused_and_what_was_typed_stays(de
     assert "consent" in page.lower() or "ยินยอม" in page
 
 
-def test_a_refused_entry_keeps_the_photos_and_sends_them_with_the_report(desk):
-    import re
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.conftest import jpeg
-
+def refused_with_a_photo(desk) -> tuple[str, list[str]]:
+    """The form opened, sent with a photo but without the consent: (submission id, tokens of
+    the photos it kept)."""
     form = desk.get("/inbox/enter/").content.decode()
     submission = re.search(r'name="submission" value="([^"]+)"', form).group(1)
     photo = SimpleUploadedFile("drain.jpg", jpeg(900, 600), content_type="image/jpeg")
@@ -83,30 +83,20 @@ def test_a_refused_entry_keeps_the_photos_and_sends_them_with_the_report(desk):
     )
     assert refused.status_code == 422 and Report.objects.count() == 0
     page = refused.content.decode()
-    tokens = re.findall(r'name="held_photos" value="([^"]+)"', page)
-    assert len(tokens) == 1 and "held-photos" in page
     assert f'value="{submission}"' in page  # the same form, sent again
+    return submission, re.findall(r'name="held_photos" value="([^"]+)"', page)
+
+
+def test_a_refused_entry_keeps_the_photos_and_sends_them_with_the_report(desk):
+    submission, tokens = refused_with_a_photo(desk)
+    assert len(tokens) == 1
     sent = desk.post("/inbox/enter/", {**WALK_IN, "submission": submission, "held_photos": tokens})
     assert sent.status_code == 302
-    report = Report.objects.get()
-    assert report.photos.count() == 1  # the photo chosen before the refusal
+    assert Report.objects.get().photos.count() == 1  # the photo chosen before the refusal
 
 
 def test_a_held_photo_removed_by_the_official_is_not_sent(desk):
-    import re
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.conftest import jpeg
-
-    form = desk.get("/inbox/enter/").content.decode()
-    submission = re.search(r'name="submission" value="([^"]+)"', form).group(1)
-    photo = SimpleUploadedFile("drain.jpg", jpeg(900, 600), content_type="image/jpeg")
-    page = desk.post(
-        "/inbox/enter/",
-        {**WALK_IN, "consent": "", "photos": [photo], "submission": submission},
-    ).content.decode()
-    (token,) = re.findall(r'name="held_photos" value="([^"]+)"', page)
+    submission, (token,) = refused_with_a_photo(desk)
     form = {**WALK_IN, "submission": submission, "held_photos": [token], "drop_photo": [token]}
     assert desk.post("/inbox/enter/", form).status_code == 302
     assert Report.objects.get().photos.count() == 0
