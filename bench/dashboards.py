@@ -8,6 +8,7 @@ warm p95 < 150 ms, the comparison of all 50 districts p95 < 300 ms, the open-dat
     .venv/bin/python bench/generate.py --rows 1000000 -o var/bench/traffy_1m.csv.gz
     .venv/bin/python bench/dashboards.py --load var/bench/traffy_1m.csv.gz  # migrate, import, demo
     .venv/bin/python bench/dashboards.py                                     # measure again
+    .venv/bin/python bench/dashboards.py --export-only                       # the export alone
 
 The generated tickets carry no time of their fix (as Traffy's dump), so ``--load`` gives the
 closed ones a fix time 0–60 days after they came in (seeded), as native reports would have,
@@ -23,6 +24,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -110,6 +112,9 @@ def main() -> None:
     parser.add_argument("--load", type=Path, help="migrate, reference data, import, demo")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--no-export", action="store_true", help="skip the open-data export")
+    parser.add_argument(
+        "--export-only", action="store_true", help="only the open-data export (no tallies, pages)"
+    )
     args = parser.parse_args()
     _local_only()
     import django
@@ -143,6 +148,9 @@ def main() -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE reports_report")
+    if args.export_only:
+        _export(opendata, connection)
+        return
     t = time.perf_counter()
     counted = cube.rebuild()
     rebuild = time.perf_counter() - t
@@ -190,14 +198,44 @@ def main() -> None:
         f"p50 {_percentile(recounts, 0.5):.0f} ms · max {max(recounts):.0f} ms"
     )
     if not args.no_export:
-        t = time.perf_counter()
-        manifest = opendata.export_all()
-        seconds = time.perf_counter() - t
-        sizes = ", ".join(
-            f"{f['name']} {f['rows']:,} rows ({sum(f['bytes'].values()) / 1e6:.0f} MB gz)"
-            for f in manifest["files"]
-        )
-        print(f"open-data export: {seconds:.1f} s · {sizes}")
+        _export(opendata, connection)
+
+
+def _cpu_seconds() -> float:
+    """This process's CPU time and that of the processes it has waited for (the export's)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _export(opendata, connection) -> None:
+    """The open-data export, timed: wall and CPU seconds (this process, its compressing threads
+    and the processes writing parts; not the database server's), and the load average around
+    it, since the machine may be busy with other work."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM reports_report")
+        reports = cursor.fetchone()[0]
+    parts = len(opendata._ranges(opendata._processes()))
+    before = os.getloadavg()
+    cpu, t = _cpu_seconds(), time.perf_counter()
+    manifest = opendata.export_all()
+    seconds, cpu = time.perf_counter() - t, _cpu_seconds() - cpu
+    after = os.getloadavg()
+    sizes = ", ".join(
+        f"{f['name']} {f['rows']:,} rows (csv {f['bytes']['csv'] / 1e6:.0f} MB,"
+        f" json {f['bytes']['json'] / 1e6:.0f} MB gz)"
+        for f in manifest["files"]
+    )
+    print(
+        f"open-data export of {reports:,} reports in {parts} part(s), {os.cpu_count()} cores:"
+        f" {seconds:.1f} s wall, {cpu:.1f} s CPU · {sizes}"
+    )
+    print(
+        f"  load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f},"
+        f" after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@ written beside the old one and moved into place when whole, with ``manifest.json
 how many rows and how big. ``SCHEMA`` is the one description of every column: the writer
 follows it and ``/open-data/`` shows it.
 
+The reports (a million rows and more, each encoded in Python) are written on PostgreSQL by one
+process a core (``PROCESSES``), each its range of keys through a connection of its own, all in one
+snapshot of the database; each writes its rows as a piece of deflate that this process splices
+into one gzip file (``gzip_pieces``), with the CSV's header and the JSON's opening, commas and
+closing once. A part that fails replaces no file.
+
 Never in these files (PDPA): who reported (account, name, e-mail, telephone, LINE id), consent,
 private links, staff notes or any event's note, who acted, comments (hidden or not), names of
 people in committees or partners' contact persons. Free text that is published (a report's
@@ -20,20 +26,28 @@ import contextlib
 import csv
 import datetime as dt
 import gzip
-import io
 import json
+import multiprocessing
 import os
 import queue
+import shutil
+import signal
 import threading
+import traceback
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ruam.insights import gzip_pieces
+from ruam.insights.gzip_pieces import Deflater, Piece
 from ruam.thai.redact import redact
 
 FORMAT_VERSION = "1"
@@ -170,58 +184,131 @@ def _TZ():
 
 
 class _Compressor:
-    """Text in, a gzip file out: encoding and compressing in a thread of its own (zlib lets go
-    of the interpreter's lock), so that writing a million rows uses both cores."""
+    """Text in, the deflate stream of a gzip file out, encoded and compressed in a thread of its
+    own (zlib lets go of the interpreter's lock), so that writing rows and compressing them use
+    two cores. Pieces compressed by another process can be spliced in between (``splice``).
+    With ``whole`` false it writes only a piece of deflate, for another process to splice in."""
 
-    def __init__(self, path: Path) -> None:
-        self.file = gzip.GzipFile(path, "wb", compresslevel=1)
-        self.queue: queue.Queue[str | None] = queue.Queue(maxsize=8)
+    def __init__(self, path: Path, *, whole: bool = True) -> None:
+        self.file = path.open("wb")
+        self.is_whole = whole
+        if whole:
+            # Flushed at once: a process forked later must hold no unwritten bytes of it.
+            self.file.write(gzip_pieces.header())
+            self.file.flush()
+        self.deflater = Deflater(self.file)
+        self.whole = Piece()  # what the finished pieces held
+        self.queue: queue.Queue[str | tuple[Path, Piece] | None] = queue.Queue(maxsize=8)
         self.failed: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+        self.thread: threading.Thread | None = None  # started with the first write
 
     def _run(self) -> None:
         try:
-            while (text := self.queue.get()) is not None:
-                self.file.write(text.encode("utf-8"))
+            while (item := self.queue.get()) is not None:
+                if isinstance(item, str):
+                    self.deflater.write(item.encode("utf-8"))
+                else:
+                    self._splice(*item)
         except BaseException as exc:  # reported by close()
             self.failed = exc
             while self.queue.get() is not None:
                 pass
 
-    def write(self, text: str) -> None:
-        self.queue.put(text)
+    def _splice(self, path: Path, piece: Piece) -> None:
+        self.whole = self.whole.then(self.deflater.end())
+        with path.open("rb") as part:
+            shutil.copyfileobj(part, self.file, 1 << 20)
+        self.whole = self.whole.then(piece)
+        self.deflater = Deflater(self.file)
 
-    def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        self.file.close()
-        if self.failed is not None:
-            raise self.failed
+    def _put(self, item) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        self.queue.put(item)
+
+    def write(self, text: str) -> None:
+        self._put(text)
+
+    def splice(self, path: Path, piece: Piece) -> None:
+        """A piece of raw deflate another process wrote into ``path``, after what came before."""
+        self._put((path, piece))
+
+    def close(self) -> Piece:
+        """Ends the file, or the piece; returns the CRC and length of the text it holds."""
+        if self.file.closed:
+            return self.whole
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        try:
+            if self.failed is not None:
+                raise self.failed
+            self.whole = self.whole.then(self.deflater.end(last=self.is_whole))
+            if self.is_whole:
+                self.file.write(gzip_pieces.trailer(self.whole))
+            return self.whole
+        finally:
+            self.file.close()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a dataset written by one process: raw deflate, to be spliced into the whole."""
+
+    rows: int
+    paths: dict[str, Path]
+    pieces: dict[str, Piece]
 
 
 class Writer:
-    """One dataset's CSV and JSON, gzipped, into temporary files moved into place at the end."""
+    """One dataset's CSV and JSON, gzipped, into temporary files moved into place at the end.
+
+    With ``part`` it writes only rows, as pieces of deflate that the whole dataset's writer
+    splices in (``splice``) in the order of the parts: the rows of several processes make one
+    file, with its header once and the JSON's commas between the parts."""
 
     BATCH = 5000
 
-    def __init__(self, name: str, fields: list[Field], *, geo: bool = False) -> None:
+    def __init__(
+        self, name: str, fields: list[Field], *, geo: bool = False, part: int | None = None
+    ) -> None:
         self.name = name
         self.fields = [f.name for f in fields]
         self.kinds = [f.kind for f in fields]
         self.geo = geo
+        self.part = part
         folder = directory()
         folder.mkdir(parents=True, exist_ok=True)
         self.paths = {ext: folder / f"{name}.{ext}.gz" for ext in ("csv", "json")}
-        self.temp = {ext: path.with_suffix(".tmp") for ext, path in self.paths.items()}
-        self.csv_file = _Compressor(self.temp["csv"])
-        self.json_file = _Compressor(self.temp["json"])
-        self.csv_buffer = io.StringIO()
-        self.csv = csv.writer(self.csv_buffer)
-        self.json_lines: list[str] = []
-        self.csv_buffer.write("\ufeff")
-        self.csv.writerow(self.fields)
+        if part is None:
+            self.temp = {ext: path.with_suffix(".tmp") for ext, path in self.paths.items()}
+        else:
+            self.temp = {ext: folder / f"{name}.{ext}.part{part}.tmp" for ext in self.paths}
+        self.spliced: list[Path] = []
+        self.csv_file = _Compressor(self.temp["csv"], whole=part is None)
+        self.json_file = _Compressor(self.temp["json"], whole=part is None)
+        # Text waits in lists until a batch is handed to the compressors (``flush``): the
+        # header, the JSON's opening, then rows (a JSON row an item, the commas added then).
+        self.csv_lines: list[str] = []
+        self.csv = csv.writer(SimpleNamespace(write=self.csv_lines.append))
+        self.json_text = ""
+        self.json_items: list[str] = []
         self.rows = 0
+        # A row's JSON is its values encoded at once, with NUL between them (a character the
+        # encoder never writes otherwise: it escapes control characters in strings), cut there
+        # and set into a template holding the keys: the same text as encoding a dict of them,
+        # without building one per row.
+        self.encode = json.JSONEncoder(ensure_ascii=False, separators=("\0", ": ")).encode
+        keys = [json.dumps(f, ensure_ascii=False).replace("%", "%%") for f in self.fields]
+        self.template = "{" + ", ".join(f"{key}: %s" for key in keys) + "}"
+        if geo:
+            self.lat, self.lon = self.fields.index("lat"), self.fields.index("lon")
+            self.template = f'{{"type": "Feature", "geometry": %s, "properties": {self.template}}}'
+        if part is not None:
+            return
+        self.csv_lines.append("\ufeff")
+        self.csv.writerow(self.fields)
         head = {
             "name": name,
             "licence": settings.RUAM_OPEN_DATA_LICENCE,
@@ -230,42 +317,72 @@ class Writer:
         opening = json.dumps(head, ensure_ascii=False)[:-1]
         key = "features" if geo else "items"
         kind = '"type": "FeatureCollection", ' if geo else ""
-        self.json_lines.append(f"{{{kind}{opening[1:]}, {json.dumps(key)}: [\n")
-        self.encode = json.JSONEncoder(ensure_ascii=False).encode
+        self.json_text = f"{{{kind}{opening[1:]}, {json.dumps(key)}: [\n"
 
     def add(self, values: list) -> None:
-        self.csv.writerow(["" if v is None else v for v in values])
-        record = dict(zip(self.fields, values, strict=True))
+        """One row: ``values`` in the order of the fields, each a string, number, boolean or
+        None (written as an empty cell and as null)."""
+        self.csv.writerow(values)
+        encoded = self.encode(values)[1:-1].split("\0")
+        if len(encoded) != len(self.fields):
+            raise ValueError(f"{self.name}: {len(self.fields)} values expected, not {values!r}")
         if self.geo:
-            lat, lon = record["lat"], record["lon"]
-            geometry = None if lat is None else {"type": "Point", "coordinates": [lon, lat]}
-            item = {"type": "Feature", "geometry": geometry, "properties": record}
+            lat, lon = encoded[self.lat], encoded[self.lon]
+            geometry = (
+                "null" if lat == "null" else f'{{"type": "Point", "coordinates": [{lon}, {lat}]}}'
+            )
+            item = self.template % (geometry, *encoded)
         else:
-            item = record
-        self.json_lines.append(("," if self.rows else "") + self.encode(item) + "\n")
+            item = self.template % tuple(encoded)
+        self.json_items.append(item)
         self.rows += 1
         if self.rows % self.BATCH == 0:
             self.flush()
 
     def flush(self) -> None:
-        self.csv_file.write(self.csv_buffer.getvalue())
-        self.csv_buffer.seek(0)
-        self.csv_buffer.truncate()
-        self.json_file.write("".join(self.json_lines))
-        self.json_lines = []
+        if self.csv_lines:
+            self.csv_file.write("".join(self.csv_lines))
+            self.csv_lines.clear()
+        if items := self.json_items:
+            before = self.rows > len(items)  # rows already written: a comma after the last
+            self.json_text += ("," if before else "") + "\n,".join(items) + "\n"
+            self.json_items = []
+        if self.json_text:
+            self.json_file.write(self.json_text)
+            self.json_text = ""
+
+    def splice(self, parts: list[Part]) -> None:
+        """The rows other processes wrote (``Writer(part=…)``), in order, after those written
+        so far; their files are removed when this writer closes or is abandoned."""
+        self.spliced.extend(path for part in parts for path in part.paths.values())
+        for part in parts:
+            if not part.rows:
+                continue
+            self.flush()
+            if self.rows:
+                self.json_file.write(",")
+            self.csv_file.splice(part.paths["csv"], part.pieces["csv"])
+            self.json_file.splice(part.paths["json"], part.pieces["json"])
+            self.rows += part.rows
 
     def abandon(self) -> None:
         for f in (self.csv_file, self.json_file):
             with contextlib.suppress(Exception):  # the files are removed next
                 f.close()
-        for path in self.temp.values():
+        for path in [*self.temp.values(), *self.spliced]:
             path.unlink(missing_ok=True)
 
     def close(self) -> dict:
-        self.json_lines.append("]}\n")
+        if self.part is not None:
+            return self._close_part()
         self.flush()
-        self.csv_file.close()
-        self.json_file.close()
+        self.json_file.write("]}\n")
+        try:
+            self.csv_file.close()
+            self.json_file.close()
+        finally:
+            for path in self.spliced:
+                path.unlink(missing_ok=True)
         for ext, path in self.paths.items():
             os.replace(self.temp[ext], path)
         return {
@@ -275,11 +392,17 @@ class Writer:
             "bytes": {ext: path.stat().st_size for ext, path in self.paths.items()},
         }
 
+    def _close_part(self) -> Part:
+        self.flush()
+        pieces = {"csv": self.csv_file.close(), "json": self.json_file.close()}
+        return Part(self.rows, dict(self.temp), pieces)
+
 
 def _stream(qs, fields: tuple[str, ...]):
-    """The rows of ``qs.values_list(*fields)``, as fast as the database gives them: on
-    PostgreSQL a binary COPY of the same query (one stream, no fetch round trips, typed by
-    the columns' own types), elsewhere the ORM's chunked iterator."""
+    """The rows of ``qs.values_list(*fields)``, as cheaply as the database gives them: on
+    PostgreSQL through a server-side cursor in binary, fetched in batches (psycopg makes each
+    batch's rows in C: less work a row than a binary COPY, which hands over one message a row),
+    elsewhere the ORM's chunked iterator."""
     from django.db import connection
 
     values = qs.values_list(*fields)
@@ -287,60 +410,96 @@ def _stream(qs, fields: tuple[str, ...]):
         yield from values.iterator(chunk_size=10000)
         return
     sql, params = values.query.sql_with_params()
-    assert not params  # whole tables, ordered: nothing to bind
-    model = qs.model
-    types = []
-    for name in fields:
-        field = model._meta.pk if name == "pk" else model._meta.get_field(name.removesuffix("_id"))
-        if field.is_relation:
-            field = field.target_field
-        types.append(field.db_type(connection).split("(")[0].replace(" with time zone", "tz"))
-    names = {"double precision": "float8", "bigint": "int8", "integer": "int4", "smallint": "int2"}
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg's own cursor: copy() is not wrapped by Django
-        with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy:
-            copy.set_types([names.get(t, t) for t in types])
-            yield from copy.rows()
+    sql = connection.ops.compose_sql(sql, params)  # a part's range of keys, written in
+    with transaction.atomic():  # a server-side cursor lives in a transaction
+        connection.ensure_connection()
+        with connection.connection.cursor("ruam_open_data", binary=True) as cursor:
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(2000):
+                yield from rows
+
+
+REPORT_COLUMNS = (
+    "pk", "code", "created", "district_id", "subdistrict_id", "area_id", "channel", "status",
+    "status_changed", "deadline", "reopen_count", "rating", "supporter_count",
+    "duplicate_of_id", "lat", "lon", "address", "description",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What the reports' rows refer to, read once before them (and shared by the parts)."""
+
+    districts: dict[str, str]
+    subdistricts: dict[str, str]
+    categories: dict[int, str]
+    areas: dict[int, int]
+    labels: dict[str, str]
+    sensitive: frozenset[str]
+    fixed_at: dict[int, dt.datetime]
+    duplicates: dict[int, str]
+
+    @classmethod
+    def read(cls) -> _Names:
+        from ruam.framework.models import Area, Category
+        from ruam.geo.models import District, Subdistrict
+        from ruam.insights.cube import _fix_times
+        from ruam.reports.models import Report
+        from ruam.reports.statuses import Status
+
+        with translation.override("th"):
+            labels = {value: str(label) for value, label in Status.choices}
+        return cls(
+            districts=dict(District.objects.values_list("code", "name_th")),
+            subdistricts=dict(Subdistrict.objects.values_list("code", "name_th")),
+            categories=dict(Category.objects.values_list("pk", "name_th")),
+            areas=dict(Area.objects.values_list("pk", "number")),
+            labels=labels,
+            sensitive=frozenset(sensitive_categories()),
+            fixed_at=_fix_times(Report.objects.filter(status="confirmed")),
+            duplicates=dict(  # the reports others duplicate (a semi-join, not a join)
+                Report.objects.filter(
+                    pk__in=Report.objects.filter(duplicate_of__isnull=False).values("duplicate_of")
+                ).values_list("pk", "code")
+            ),
+        )
 
 
 def _reports(out: Writer) -> None:
-    from ruam.framework.models import Area, Category
-    from ruam.geo.models import District, Subdistrict
-    from ruam.insights.cube import _fix_times
-    from ruam.reports.models import Report
-    from ruam.reports.statuses import Status
+    names = _Names.read()
+    ranges = _ranges(_processes())
+    if len(ranges) == 1:
+        _report_rows(out, names)
+        return
+    out.splice(_parts(names, ranges))
 
-    districts = dict(District.objects.values_list("code", "name_th"))
-    subdistricts = dict(Subdistrict.objects.values_list("code", "name_th"))
-    categories = dict(Category.objects.values_list("pk", "name_th"))
-    areas = dict(Area.objects.values_list("pk", "number"))
-    with translation.override("th"):
-        labels = {value: str(label) for value, label in Status.choices}
-    sensitive = sensitive_categories()
-    fixed_at = _fix_times(Report.objects.filter(status="confirmed"))
-    duplicates = dict(
-        Report.objects.filter(duplicates__isnull=False).values_list("pk", "code").distinct()
-    )
+
+def _report_rows(out: Writer, names: _Names, low: int | None = None, high: int | None = None):
+    """The reports whose key is in [low, high) (all of them by default), in order, into ``out``."""
+    from ruam.reports.models import Report
+
+    reports = Report.objects.order_by("pk")
     through = Report.categories.through
+    links = through.objects.order_by("report_id", "pk")
+    if low is not None:
+        reports, links = reports.filter(pk__gte=low), links.filter(report_id__gte=low)
+    if high is not None:
+        reports, links = reports.filter(pk__lt=high), links.filter(report_id__lt=high)
+    districts, subdistricts, categories = names.districts, names.subdistricts, names.categories
+    areas, labels, sensitive = names.areas, names.labels, names.sensitive
+    fixed_at, duplicates = names.fixed_at, names.duplicates
+    zone = _TZ()
     # Every report's categories, read first (one connection streams one query at a time), in
     # two flat arrays ordered by report: 16 bytes a link.
     link_reports, link_categories = array("q"), array("q")
-    for report_id, category_id in _stream(
-        through.objects.order_by("report_id", "pk"), ("report_id", "category_id")
-    ):
+    for report_id, category_id in _stream(links, ("report_id", "category_id")):
         link_reports.append(report_id)
         link_categories.append(category_id)
     at, count = 0, len(link_reports)
-    fields = (
-        "pk", "code", "created", "district_id", "subdistrict_id", "area_id", "channel", "status",
-        "status_changed", "deadline", "reopen_count", "rating", "supporter_count",
-        "duplicate_of_id", "lat", "lon", "address", "description",
-    )  # fmt: skip
-    rows = _stream(Report.objects.order_by("pk"), fields)
     for (
         pk, code, created, district, sub, area, channel, status, changed, deadline, reopened,
         rating, supporters, duplicate_of, lat, lon, address, text,
-    ) in rows:  # fmt: skip
+    ) in _stream(reports, REPORT_COLUMNS):  # fmt: skip
         mine = []
         while at < count and link_reports[at] <= pk:
             if link_reports[at] == pk:
@@ -350,15 +509,26 @@ def _reports(out: Writer) -> None:
         rounded = first in sensitive and lat is not None
         if rounded:
             lat, lon, address = round(lat, 2), round(lon, 2), ""
-        fixed = None
+        # Timestamps come as datetimes in UTC; each is written once (a report not moved yet
+        # changed when it came in, and the fix is most often the last change itself).
+        created_at = created.astimezone(zone).isoformat(timespec="seconds")
+        if changed == created:
+            changed_at = created_at
+        else:
+            changed_at = changed.astimezone(zone).isoformat(timespec="seconds")
+        fixed = fixed_text = None
         if status in ("finished", "confirmed"):
             fixed = fixed_at.get(pk, changed)
             if fixed <= created:
                 fixed = None
+            elif fixed is changed:
+                fixed_text = changed_at
+            else:
+                fixed_text = fixed.astimezone(zone).isoformat(timespec="seconds")
         out.add(
             [
                 code,
-                _iso(created),
+                created_at,
                 district,
                 districts.get(district, ""),
                 sub or "",
@@ -369,9 +539,9 @@ def _reports(out: Writer) -> None:
                 channel,
                 status,
                 labels.get(status, status),
-                _iso(changed),
-                _iso(deadline),
-                _iso(fixed),
+                changed_at,
+                deadline and deadline.astimezone(zone).isoformat(timespec="seconds"),
+                fixed_text,
                 round((fixed - created).total_seconds() / 86400, 2) if fixed else None,
                 reopened,
                 rating,
@@ -384,6 +554,157 @@ def _reports(out: Writer) -> None:
                 redact(text or ""),
             ]
         )
+
+
+# The reports are written by several processes at once on PostgreSQL, each its range of keys
+# through its own connection, where there are cores for them and reports enough to be worth it.
+# Elsewhere (SQLite, whose test database lives in one process's memory, or a system that cannot
+# fork) parts are written one after another; tests set PROCESSES and SPLIT_FROM to split a few
+# reports.
+SPLIT_FROM = 50_000
+PROCESSES: int | None = None  # None: one a core, up to MAX_PROCESSES
+MAX_PROCESSES = 4
+
+
+def _processes() -> int:
+    if PROCESSES is not None:
+        return PROCESSES
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_PROCESSES, cores or 1))
+
+
+def _ranges(parts: int) -> list[tuple[int | None, int | None]]:
+    """[low, high) ranges of report keys holding about as many reports each; the first and the
+    last are open, so that together they hold every report whatever the keys."""
+    from ruam.reports.models import Report
+
+    if parts < 2:
+        return [(None, None)]
+    total = Report.objects.count()
+    parts = min(parts, total)
+    if total < SPLIT_FROM or parts < 2:
+        return [(None, None)]
+    keys = Report.objects.order_by("pk").values_list("pk", flat=True)
+    bounds = sorted({keys[total * k // parts] for k in range(1, parts)})
+    return list(zip([None, *bounds], [*bounds, None], strict=True))
+
+
+def _parts(names: _Names, ranges: list[tuple[int | None, int | None]]) -> list[Part]:
+    from django.db import connection
+
+    try:
+        if (
+            connection.vendor != "postgresql"
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return [_write_part(names, k, low, high) for k, (low, high) in enumerate(ranges)]
+        return _in_processes(names, ranges)
+    except BaseException:
+        for k in range(len(ranges)):
+            for ext in ("csv", "json"):
+                (directory() / f"reports.{ext}.part{k}.tmp").unlink(missing_ok=True)
+        raise
+
+
+def _write_part(names: _Names, part: int, low: int | None, high: int | None) -> Part:
+    out = Writer("reports", REPORT_FIELDS, geo=True, part=part)
+    try:
+        _report_rows(out, names, low, high)
+        return out.close()
+    except BaseException:
+        out.abandon()
+        raise
+
+
+class PartFailed(RuntimeError):
+    """A process writing part of the open data failed; no file was replaced."""
+
+
+def _export_snapshot(cursor) -> str:
+    cursor.execute("SELECT pg_export_snapshot()")
+    return cursor.fetchone()[0]
+
+
+def _in_processes(names: _Names, ranges) -> list[Part]:
+    """Each range written by a process of its own, forked from this one (so it has the names
+    read already and this process's settings), reading through a connection of its own in a
+    snapshot of the database this process exported (``pg_export_snapshot``): the parts make
+    one moment's data however long they take. The transaction holding the snapshot ends as soon
+    as every part has taken it up. The first failure stops the others."""
+    from django.db import connection
+
+    context = multiprocessing.get_context("fork")
+    running = {}
+
+    def outcome(receive) -> object:
+        k, process = running[receive]
+        try:
+            said, value = receive.recv()
+        except EOFError:
+            process.join()
+            said, value = "failed", f"it stopped (exit code {process.exitcode})"
+        if said == "failed":
+            raise PartFailed(f"Open data, part {k} of the reports: {value}")
+        return value
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            snapshot = _export_snapshot(cursor)
+            for k, (low, high) in enumerate(ranges):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_part_process,
+                    args=(send, names, k, low, high, snapshot),
+                    name=f"ruam-open-data-{k}",
+                    daemon=True,
+                )
+                process.start()
+                send.close()
+                running[receive] = (k, process)
+            for receive in running:
+                outcome(receive)  # reading in the snapshot
+        parts: dict[int, Part] = {}
+        while running:
+            for receive in wait(list(running)):
+                part = outcome(receive)
+                k, process = running.pop(receive)
+                receive.close()
+                process.join()
+                parts[k] = part
+        return [parts[k] for k in range(len(ranges))]
+    finally:  # on a failure, the others are stopped (their files are removed by _parts)
+        for receive, (_k, process) in running.items():
+            process.terminate()
+            process.join()
+            receive.close()
+
+
+_INHERITED: list = []  # the parent's database connections, in a forked process
+
+
+def _part_process(send, names: _Names, part: int, low, high, snapshot: str) -> None:
+    """In a forked process: one part written, its outcome sent back."""
+    from django.db import connection, connections
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the worker's own handlers
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The parent's connections are its own: never used nor closed here (closing would end its
+    # session), only kept from being collected; this process opens its own.
+    for inherited in connections.all(initialized_only=True):
+        _INHERITED.append(inherited)
+        del connections[inherited.alias]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute(connection.ops.compose_sql("SET TRANSACTION SNAPSHOT %s", [snapshot]))
+            send.send(("reading", None))
+            result = ("done", _write_part(names, part, low, high))
+    except BaseException as exc:
+        result = ("failed", "".join(traceback.format_exception_only(exc)).strip())
+    finally:
+        connections.close_all()
+    send.send(result)
+    send.close()
 
 
 def _issues(out: Writer) -> None:
@@ -515,10 +836,10 @@ def export_all() -> dict:
         writer = Writer(dataset.name, fields_of(dataset), geo=dataset.name == "reports")
         try:
             WRITERS[dataset.name](writer)
+            files.append(writer.close())
         except BaseException:
             writer.abandon()
             raise
-        files.append(writer.close())
     manifest = {
         "format_version": FORMAT_VERSION,
         "generated": timezone.localtime(started).isoformat(timespec="seconds"),
