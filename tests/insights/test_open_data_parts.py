@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ruam.framework.models import Category
-from ruam.insights import gzip_pieces, opendata
+from ruam.insights import gzip_pieces, opendata, opendata_reports
 from ruam.reports.models import Report
 from ruam.reports.statuses import Status
 
@@ -82,12 +82,12 @@ def test_the_parts_make_the_same_files_as_one_process(
     reports, tmp_path, settings, monkeypatch, processes
 ):
     settings.RUAM_OPEN_DATA_DIR = tmp_path / "whole"
-    monkeypatch.setattr(opendata, "PROCESSES", 1)
+    monkeypatch.setattr(opendata_reports, "PROCESSES", 1)
     whole = opendata.export_all()
     settings.RUAM_OPEN_DATA_DIR = tmp_path / "parts"
-    monkeypatch.setattr(opendata, "PROCESSES", processes)
-    monkeypatch.setattr(opendata, "SPLIT_FROM", 0)
-    assert len(opendata._ranges(processes)) == min(processes, len(reports))
+    monkeypatch.setattr(opendata_reports, "PROCESSES", processes)
+    monkeypatch.setattr(opendata_reports, "SPLIT_FROM", 0)
+    assert len(opendata_reports._ranges(processes)) == min(processes, len(reports))
     parts = opendata.export_all()
     assert contents(tmp_path / "parts") == contents(tmp_path / "whole")
     assert [f["rows"] for f in parts["files"]] == [f["rows"] for f in whole["files"]]
@@ -109,7 +109,7 @@ def test_the_parts_make_the_same_files_as_one_process(
 def fail_in_a_part(how: str):
     """Stands in for ``redact``: fails on the report with the phone number in its text, either
     raising or (in a process of its own) ending the process at once."""
-    redact = opendata.redact
+    redact = opendata_reports.redact
 
     def failing(text: str) -> str:
         if "081-234-5678" in text:
@@ -128,11 +128,11 @@ def test_a_part_that_fails_leaves_the_previous_files(reports, tmp_path, settings
     opendata.export_all()
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     Report.objects.filter(pk=reports[3].pk).update(description="เปลี่ยนแล้ว")
-    monkeypatch.setattr(opendata, "PROCESSES", 3)
-    monkeypatch.setattr(opendata, "SPLIT_FROM", 0)
-    monkeypatch.setattr(opendata, "redact", fail_in_a_part(how))
+    monkeypatch.setattr(opendata_reports, "PROCESSES", 3)
+    monkeypatch.setattr(opendata_reports, "SPLIT_FROM", 0)
+    monkeypatch.setattr(opendata_reports, "redact", fail_in_a_part(how))
     expected = "disk full" if how == "raise" else "exit code 3"
-    with pytest.raises((OSError, opendata.PartFailed), match=expected):
+    with pytest.raises((OSError, opendata_reports.PartFailed), match=expected):
         opendata.export_all()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
@@ -143,9 +143,9 @@ def test_the_parts_read_one_moment_of_the_database(reports, tmp_path, settings, 
     """A change committed after the export took its snapshot, before the parts start, is in
     none of them: they read in that snapshot."""
     settings.RUAM_OPEN_DATA_DIR = tmp_path / "od"
-    monkeypatch.setattr(opendata, "PROCESSES", 2)
-    monkeypatch.setattr(opendata, "SPLIT_FROM", 0)
-    export_snapshot = opendata._export_snapshot
+    monkeypatch.setattr(opendata_reports, "PROCESSES", 2)
+    monkeypatch.setattr(opendata_reports, "SPLIT_FROM", 0)
+    export_snapshot = opendata_reports._export_snapshot
 
     def then_a_change(cursor) -> str:
         snapshot = export_snapshot(cursor)
@@ -159,7 +159,7 @@ def test_the_parts_read_one_moment_of_the_database(reports, tmp_path, settings, 
         other.close()
         return snapshot
 
-    monkeypatch.setattr(opendata, "_export_snapshot", then_a_change)
+    monkeypatch.setattr(opendata_reports, "_export_snapshot", then_a_change)
     opendata.export_all()
     assert "หลังจากนั้น" not in read(tmp_path / "od", "reports.csv.gz")
     assert Report.objects.filter(description="หลังจากนั้น").count() == 2
