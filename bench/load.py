@@ -348,17 +348,18 @@ def main() -> None:
                 f"{args.clients} clients for {result['seconds']} s against gunicorn + PostgreSQL "
                 f"(`bench/load.py --fault {args.fault}`).\n\n"
                 f"| requests/s | p50 | p95 | p95 create / page / API | lost | duplicated | "
-                f"stored without answer | notices twice |\n|---|---|---|---|---|---|---|---|\n"
+                f"stored without answer | notices twice | never told |\n"
+                f"|---|---|---|---|---|---|---|---|---|\n"
                 f"| {result['per_second']} | {result['p50_ms']} ms | {result['p95_ms']} ms | "
                 f"{result['p95_ms_by_kind'].get('create', 0)} / "
                 f"{result['p95_ms_by_kind'].get('page', 0)} / "
                 f"{result['p95_ms_by_kind'].get('api', 0)} ms | {result['lost']} | "
                 f"{result['duplicated']} | {result['stored_without_an_answer']} | "
-                f"{result['new_report_notices_twice']} |\n\n"
+                f"{result['new_report_notices_twice']} | {result['reports_never_told']} |\n\n"
                 + "".join(f"- {line}\n" for line in fault_log)
                 + f"- statuses: {json.dumps(result['statuses'], ensure_ascii=False)}\n"
             )
-    sys.exit(1 if lost or duplicated or unacknowledged or twice else 0)
+    sys.exit(1 if lost or duplicated or unacknowledged or twice or untold else 0)
 
 
 if __name__ == "__main__":

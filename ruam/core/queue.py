@@ -68,3 +68,15 @@ def requeue_stalled(older_than_seconds: int) -> int:
     return DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING, started_at__lt=stalled_since
     ).update(status=TaskResultStatus.READY, started_at=None)
+
+
+def requeue(task_id, *, worker_id: str) -> bool:
+    """The task this worker was running when its database went away, ready again (if the
+    database still has it as running for this worker). True if it was."""
+    from django_tasks.base import TaskResultStatus
+
+    running = DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING)
+    workers = running.values_list("worker_ids", flat=True).first()
+    if not workers or workers[-1] != worker_id:  # finished, or claimed again by another
+        return False
+    return bool(running.update(status=TaskResultStatus.READY, started_at=None))

@@ -2,6 +2,7 @@
 is not said twice (notifications carry keys; each key goes to each address once)."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -97,3 +98,54 @@ def test_older_than_zero_means_every_running_task(database_queue):
     DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
     call_command("requeue_stalled", older_than=0, verbosity=0)
     assert DBTaskResult.objects.get().status == TaskResultStatus.READY
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_waits_out_a_database_restart_and_runs_the_interrupted_task_again(
+    settings, seat, make_user, monkeypatch
+):
+    """PostgreSQL restarted while a task was finishing: the worker does not stop; it waits
+    for the database, puts the task back and runs it again, telling the division once."""
+    from django.db import OperationalError, connections
+
+    from ruam.core.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    seat("division-1046-works", Role.OFFICIAL, make_user(email="works@example.com"))
+    services.submit_report(
+        description="ไฟดับทั้งซอย", channel=Channel.WEB, lat=13.8596, lon=100.7046,
+        categories=["แสงสว่าง"],
+    )  # fmt: skip
+    task = DBTaskResult.objects.get(task_path="ruam.reports.tasks.after_intake")
+    # The task's work is done, then its "successful" cannot be written: the server is gone,
+    # nothing reaches it (the library tries thrice to record the failure), and it answers
+    # again on the sixth try.
+    finish = DBTaskResult.set_successful
+    down = {"now": False, "tries_left": 5}
+
+    def set_successful(self, value):
+        if not down["now"] and down["tries_left"]:
+            down["now"] = True
+        if down["now"]:
+            raise OperationalError("terminating connection due to administrator command")
+        return finish(self, value)
+
+    default = connections["default"]
+    connect = type(default).ensure_connection
+
+    def ensure_connection(self):
+        if self is default and down["now"]:
+            down["tries_left"] -= 1
+            down["now"] = down["tries_left"] > 0
+            raise OperationalError("the database system is starting up")
+        return connect(self)
+
+    waits = []
+    monkeypatch.setattr(DBTaskResult, "set_successful", set_successful)
+    monkeypatch.setattr(type(default), "ensure_connection", ensure_connection)
+    monkeypatch.setattr(db_worker, "time", SimpleNamespace(sleep=waits.append))
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert waits == [0.5, 1.0]  # tried again, waiting longer each time
+    done = DBTaskResult.objects.get(pk=task.pk)
+    assert done.status == TaskResultStatus.SUCCESSFUL and len(done.worker_ids) == 2  # ran twice
+    assert [m.to for m in mail.outbox] == [["works@example.com"]]  # told once
