@@ -102,7 +102,7 @@ def test_older_than_zero_means_every_running_task(database_queue):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_waits_out_a_database_restart_and_runs_the_interrupted_task_again(
-    settings, seat, make_user, monkeypatch
+    settings, reference, seat, make_user, monkeypatch
 ):
     """PostgreSQL restarted while a task was finishing: the worker does not stop; it waits
     for the database, puts the task back and runs it again, telling the division once."""
