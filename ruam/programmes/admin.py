@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from ruam.core.timeline import person
+from ruam.programmes import progress
 from ruam.programmes.models import (
     Measurement,
     MeasurementEvent,
@@ -7,6 +9,7 @@ from ruam.programmes.models import (
     PlanWeight,
     Programme,
     Target,
+    TargetEvent,
 )
 
 
@@ -26,6 +29,28 @@ class ProgrammeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["owner", "district", "counts_toward"]
     raw_id_fields = ["issues"]
     inlines = [TargetInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Targets changed here are on their timeline as the pages' are (who, from → to), and
+        the districts' progress follows them."""
+        if formset.model is not Target:
+            return super().save_formset(request, form, formset, change)
+        before = {f.instance.pk: f.initial.get("value") for f in formset.forms if f.instance.pk}
+        saved = formset.save()
+        for target in saved:
+            old = before.get(target.pk)
+            TargetEvent.objects.create(
+                target=target,
+                kind=TargetEvent.Kind.SET,
+                actor=person(request.user),
+                from_status="" if old is None else str(old),
+                to_status=str(target.value),
+                note=target.note,
+            )
+        districts = {t.district_id for t in [*saved, *formset.deleted_objects]}
+        if districts:
+            progress.refresh(form.instance, sorted(districts))
+        return saved
 
 
 class EventInline(admin.TabularInline):
