@@ -227,8 +227,6 @@ RUAM_MAP_ATTRIBUTION = os.environ.get("RUAM_MAP_ATTRIBUTION", "&copy; OpenStreet
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# A refused form is explained in the visitor's language (core/web.py), not Django's English page.
-CSRF_FAILURE_VIEW = "ruam.core.web.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

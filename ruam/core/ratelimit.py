@@ -159,17 +159,7 @@ class WriteLimitMiddleware:
 
 
 def _too_many(request: HttpRequest):
-    from django.http import JsonResponse
-
     from ruam.core.errors import Bilingual
-    from ruam.core.web import short_page
+    from ruam.core.web import refusal
 
-    message = Bilingual(*TOO_MANY_WRITES)
-    if request.path.startswith(("/api/", "/open311/", "/integrations/")):
-        response = JsonResponse(
-            message.as_dict(), status=429, json_dumps_params={"ensure_ascii": False}
-        )
-    else:
-        response = short_page(request, [message], status=429)
-    response["Retry-After"] = "60"
-    return response
+    return refusal(request, Bilingual(*TOO_MANY_WRITES), status=429, retry_after=60)

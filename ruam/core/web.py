@@ -92,19 +92,27 @@ def short_page(request: HttpRequest, messages_: list[Bilingual], *, status: int)
         )
 
 
-def database_unavailable(request: HttpRequest):
-    """The 503 for a request the database could not serve (restarted, failed over): JSON with
-    both languages for the API, a page in the visitor's language otherwise."""
+MACHINE_PATHS = ("/api/", "/open311/", "/integrations/")
+
+
+def refusal(request: HttpRequest, message: Bilingual, *, status: int, retry_after: int):
+    """A request refused for now (database gone, too many writes): JSON with both languages for
+    programs, a bare page in the visitor's language for people; a retry hint either way."""
     from django.http import JsonResponse
 
-    if request.path.startswith(("/api/", "/open311/")):
+    if request.path.startswith(MACHINE_PATHS):
         response = JsonResponse(
-            DATABASE_DOWN.as_dict(), status=503, json_dumps_params={"ensure_ascii": False}
+            message.as_dict(), status=status, json_dumps_params={"ensure_ascii": False}
         )
     else:
-        response = short_page(request, [DATABASE_DOWN], status=503)
-    response["Retry-After"] = "10"
+        response = short_page(request, [message], status=status)
+    response["Retry-After"] = str(retry_after)
     return response
+
+
+def database_unavailable(request: HttpRequest):
+    """The 503 for a request the database could not serve (restarted, failed over)."""
+    return refusal(request, DATABASE_DOWN, status=503, retry_after=10)
 
 
 def _database_went_away(exception: BaseException | None) -> bool:
@@ -141,11 +149,3 @@ def server_error(request: HttpRequest):
 
     with translation.override(request_language(request)):
         return plain(request)
-
-
-def csrf_failure(request: HttpRequest, reason: str = ""):
-    """A form sent without a valid CSRF token: said in the visitor's language (Django's own
-    page is in English), nothing saved."""
-    from django.shortcuts import render
-
-    return render(request, "403_csrf.html", status=403)

@@ -76,3 +76,14 @@ def test_a_fault_is_a_500_page_in_one_language(client, monkeypatch, language, ex
     assert expected in body and f'<html lang="{language}">' in body
     assert has_thai(body) == (language == "th")
     assert "a bug" not in body  # nothing of the fault itself is shown
+
+
+def test_the_expired_form_page_knows_who_is_signed_in(make_user):
+    """Django's CSRF view renders Ruam's 403_csrf.html with the request: the header still
+    offers a signed-in person their way out, and the language switch works."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user())
+    answer = client.post("/reports/new/", {"description": "ไฟดับ"})
+    assert answer.status_code == 403
+    html = answer.content.decode()
+    assert "ออกจากระบบ" in html and 'name="csrfmiddlewaretoken"' in html
