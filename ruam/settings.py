@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "ruam.core.ratelimit.WriteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: a kept public page never skips the checks above (core/pagecache.py).
+    "ruam.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "ruam.urls"
@@ -167,6 +169,30 @@ RUAM_REPLICA_VIEWS = env_list(
 )
 # After a POST, a person's pages read from the primary for this long (read after write).
 RUAM_REPLICA_STICKY_SECONDS = int(os.environ.get("RUAM_REPLICA_STICKY_SECONDS", "10"))
+# Anonymous visitors' public pages and API reads are kept this many seconds and shared
+# (core/pagecache.py; 0 turns it off). The copies are files under var/cache/pages, shared by the
+# server's processes; RUAM_PAGE_CACHE_URL=redis://… shares them between app servers.
+RUAM_PAGE_CACHE_SECONDS = int(os.environ.get("RUAM_PAGE_CACHE_SECONDS", "0" if DEBUG else "10"))
+RUAM_PAGE_CACHE_VIEWS = env_list(
+    "RUAM_PAGE_CACHE_VIEWS",
+    ",".join([*RUAM_REPLICA_VIEWS, "reports:detail", "api:*", "open311:*"]),
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["RUAM_PAGE_CACHE_URL"],
+            "KEY_PREFIX": "ruam",
+        }
+        if os.environ.get("RUAM_PAGE_CACHE_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

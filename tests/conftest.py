@@ -72,6 +72,8 @@ def _test_settings(settings, tmp_path):
     settings.RUAM_REQUIRE_2FA = False
     # Tests write far faster than people; tests/core/test_write_limits.py checks the limit.
     settings.RUAM_RATELIMITS = settings.RUAM_RATELIMITS | {"writes": (1_000_000, 60)}
+    # Pages are read again after each change: tests/core/test_pagecache.py turns the cache on.
+    settings.RUAM_PAGE_CACHE_SECONDS = 0
     # Rolled-back tests reuse primary keys: cached reference rows must not outlive a test, nor
     # rate-limit leases taken from counts that were rolled back.
     from ruam.core.ratelimit import forget_leases

@@ -39,12 +39,16 @@ class ReplicaRouter:
         return db == "default"
 
 
-def replica_view(request: HttpRequest) -> bool:
+def named_view(request: HttpRequest, names: list[str]) -> bool:
+    """A GET of a view in ``names`` ("app:view", or "app:*" for all of an app's views)."""
     match = getattr(request, "resolver_match", None)
     if match is None or request.method not in {"GET", "HEAD"}:
         return False
-    names = settings.RUAM_REPLICA_VIEWS
     return match.view_name in names or f"{match.namespace}:*" in names
+
+
+def replica_view(request: HttpRequest) -> bool:
+    return named_view(request, settings.RUAM_REPLICA_VIEWS)
 
 
 class ReplicaMiddleware:
@@ -61,11 +65,13 @@ class ReplicaMiddleware:
             token = getattr(request, "_ruam_replica_token", None)
             if token is not None:
                 _reading_replica.reset(token)
-        if self.enabled and request.method == "POST":
+        # The page cache (core/pagecache.py) is a moment behind too: the same cookie skips it.
+        cached = getattr(settings, "RUAM_PAGE_CACHE_SECONDS", 0)
+        if (self.enabled or cached) and request.method == "POST":
             response.set_cookie(
                 STICKY_COOKIE,
                 "1",
-                max_age=settings.RUAM_REPLICA_STICKY_SECONDS,
+                max_age=max(settings.RUAM_REPLICA_STICKY_SECONDS, cached),
                 httponly=True,
                 samesite="Lax",
                 secure=request.is_secure(),

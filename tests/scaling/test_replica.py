@@ -31,6 +31,8 @@ def ruam(pair: Pair, *args: str, replica: bool = False) -> str:
         DATABASE_URL=pair.url(pair.primary_port),
         RUAM_FORM_MIN_SECONDS="0",
         ALLOWED_HOSTS="testserver",
+        # The replica's lag is what is looked at, not the page cache's seconds.
+        RUAM_PAGE_CACHE_SECONDS="0",
     )
     env.pop("DATABASE_REPLICA_URL", None)
     if replica:
