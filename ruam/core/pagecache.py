@@ -10,9 +10,10 @@ replica's may (``core/routers.py``).
 Who gets a kept copy, and whose answer is kept, is the same set of requests: a GET with no
 cookie but the CSRF and language ones (so no session: nobody signed in, no resident's report
 keys, no messages), no API key (header or ``api_key``) or ``Authorization``, no private-link
-``key``, not an htmx request, and not from someone who sent a form a moment ago (the read-after-write
-cookie, ``routers.STICKY_COOKIE``). A copy is kept only of a 200 answer that sets no cookie and
-no session value, allows shared caching, uses no CSP nonce and carries no spam-guard time stamp.
+``key``, not an htmx request, and not from someone who sent a form a moment ago (the
+read-after-write cookie, ``routers.STICKY_COOKIE``). A copy is kept only of a 200 answer that
+sets no cookie and no session value, allows shared caching, uses no CSP nonce and carries no
+spam-guard time stamp.
 The CSRF tokens in a kept page are taken out and each visitor's own is put back, so the forms on
 it (language, support) work for everyone.
 """

@@ -36,7 +36,7 @@ from ruam.framework.models import Category
 from ruam.reports import labelling, services
 from ruam.reports.models import Channel, Report, normalise_code
 from ruam.reports.photos import MAX_BYTES as MAX_PHOTO_BYTES
-from ruam.reports.selectors import public_reports
+from ruam.reports.selectors import api_reports
 from ruam.reports.statuses import Status
 from ruam.reports.suggest import suggest
 from ruam.reports.validation import MAX_PHOTOS
@@ -199,19 +199,20 @@ def report_out(
         "supporter_count": report.supporter_count,
         "reopen_count": report.reopen_count,
         "rating": report.rating,
-        "duplicate_of": report.duplicate_of.code if report.duplicate_of_id else None,
+        "duplicate_of": _duplicate_code(report),
         "photos": [p.image.url for p in photos],
     }
 
 
+def _duplicate_code(report: Report) -> str | None:
+    if not report.duplicate_of_id:
+        return None
+    # api_reports() brings it along; a report from elsewhere (a create) fetches it.
+    return getattr(report, "duplicate_code", None) or report.duplicate_of.code
+
+
 def _get(code: str) -> Report:
-    report = (
-        public_reports()
-        .select_related("area", "duplicate_of")
-        .prefetch_related("photos")
-        .filter(code=normalise_code(code))
-        .first()
-    )
+    report = api_reports().filter(code=normalise_code(code)).first()
     if report is None:
         raise ApiError(404, NOT_FOUND)
     return report
@@ -225,7 +226,7 @@ def _get(code: str) -> Report:
     "an offset is given; 422 for a value out of range or `until` before `since`.",
 )
 def list_reports(request: HttpRequest, filters: Query[Filters]):
-    qs = public_reports().select_related("area", "duplicate_of").prefetch_related("photos")
+    qs = api_reports()
     if filters.district:
         qs = qs.filter(district_id=filters.district)
     if filters.subdistrict:

@@ -6,13 +6,14 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ruam.bodies.models import Body
 from ruam.bodies.predicates import seats
 from ruam.core.web import whole_number
-from ruam.reports.models import CategorySuggestion, Report, neighbour_cells
+from ruam.framework.models import Category
+from ruam.reports.models import CategorySuggestion, Report, ReportPhoto, neighbour_cells
 from ruam.reports.statuses import OPEN, Status
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -143,4 +144,24 @@ def filter_reports(
 def public_reports() -> QuerySet[Report]:
     return Report.objects.select_related("district", "subdistrict", "responsible").prefetch_related(
         "categories"
+    )
+
+
+# What the API's public form of a report (``reports.api.report_out``) reads, and no more: the
+# whole rows of the report, its district and its duplicate cost more to fetch than to send.
+API_FIELDS = (
+    "code", "status", "description", "lat", "lon", "address", "district_id", "subdistrict_id",
+    "channel", "responsible_id", "deadline", "created", "status_changed", "supporter_count",
+    "reopen_count", "rating", "duplicate_of_id",
+)  # fmt: skip
+
+
+def api_reports() -> QuerySet[Report]:
+    return (
+        Report.objects.only(*API_FIELDS)
+        .annotate(duplicate_code=F("duplicate_of__code"))
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("id", "name_th", "area_id")),
+            Prefetch("photos", queryset=ReportPhoto.objects.only("id", "report_id", "image")),
+        )
     )

@@ -163,8 +163,11 @@ def submit_report(
 
 def _seen_before(scope: str, key: str) -> Submitted | None:
     """The report an earlier submission with this idempotency key made, if any."""
-    existing = IdempotencyKey.objects.filter(scope=scope, key=key).select_related("report").first()
-    return Submitted(existing.report, None, created=False) if existing else None
+    # Asked on every create with a key, and nearly always new: the cheapest query answers.
+    found = list(
+        IdempotencyKey.objects.filter(scope=scope, key=key).values_list("report_id", flat=True)[:1]
+    )
+    return Submitted(Report.objects.get(pk=found[0]), None, created=False) if found else None
 
 
 def _create(
