@@ -226,7 +226,7 @@ def _get(code: str) -> Report:
     "an offset is given; 422 for a value out of range or `until` before `since`.",
 )
 def list_reports(request: HttpRequest, filters: Query[Filters]):
-    qs = api_reports()
+    qs = Report.objects.all()
     if filters.district:
         qs = qs.filter(district_id=filters.district)
     if filters.subdistrict:
@@ -240,7 +240,9 @@ def list_reports(request: HttpRequest, filters: Query[Filters]):
     if filters.until:
         qs = qs.filter(created__lt=filters.until)
     count = qs.count()
-    items = qs.order_by("-created", "-pk")[filters.offset : filters.offset + filters.limit]
+    items = api_reports(qs).order_by("-created", "-pk")[
+        filters.offset : filters.offset + filters.limit
+    ]
     return {"items": [report_out(r, request) for r in items], "count": count}
 
 

@@ -156,9 +156,11 @@ API_FIELDS = (
 )  # fmt: skip
 
 
-def api_reports() -> QuerySet[Report]:
+def api_reports(reports: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    """``reports`` (all by default) in the API's shape; count them before, without the join."""
     return (
-        Report.objects.only(*API_FIELDS)
+        (Report.objects.all() if reports is None else reports)
+        .only(*API_FIELDS)
         .annotate(duplicate_code=F("duplicate_of__code"))
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.only("id", "name_th", "area_id")),

@@ -191,14 +191,15 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     can_confirm = allowed(request.user, "reports.confirm_fix", presented) and (
         "confirmed" in allowed_for_reporter(report.status)
     )
+    photos = list(report.photos.all())  # one query for the report's and the fix's photos
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "events": events,
-            "photos": [p for p in report.photos.all() if p.kind == "report"],
-            "after_photos": [p for p in report.photos.all() if p.kind != "report"],
+            "photos": [p for p in photos if p.kind == "report"],
+            "after_photos": [p for p in photos if p.kind != "report"],
             "is_reporter": reporter,
             "reporter_key": key if reporter else None,
             "can_confirm": can_confirm,
