@@ -9,8 +9,16 @@ compared with the answers: every report a client was told about exists exactly o
 report exists that no client was told about (0 lost, 0 duplicated). Each division's people are
 told of each new report once (counted in the e-mail files).
 
-    .venv/bin/python bench/load.py [--seconds 60] [--clients 100]
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 100] [--rate 300]
                                       [--fault none|restart-db|kill-worker]
+
+Without --rate each client sends its next request as soon as it has an answer: the run measures
+what the server can carry, and with 100 clients always waiting the latency is 100 / throughput.
+With --rate R the clients together send R requests/s (Poisson arrivals, shared between them):
+the run measures the latency at that traffic, the target's form ("p95 < 200 ms at >= 300
+requests/s"). A client still waiting for an answer when its next request is due sends it late,
+so a server that falls behind shows it in the throughput as well as in the latency.
+Responses' X-Ruam-Cache header (core/pagecache.py) is counted: how many pages were kept copies.
 
 --fault restart-db restarts the machine's PostgreSQL (pg_ctlcluster) a third of the way in:
 run it only where nothing else uses that server. --fault kill-worker kills the worker with
@@ -84,8 +92,10 @@ def photo() -> str:
 
 
 class Load:
-    def __init__(self, base: str, key: str, seconds: int, clients: int) -> None:
+    def __init__(self, base: str, key: str, seconds: int, clients: int, rate: float = 0) -> None:
         self.base, self.key, self.seconds, self.clients = base, key, seconds, clients
+        self.rate = rate
+        self.cached: Counter = Counter()  # (kind, "hit" | "miss") from X-Ruam-Cache
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.statuses: Counter = Counter()
         self.acknowledged: dict[str, str] = {}  # idempotency key → report code
@@ -100,6 +110,8 @@ class Load:
             async with session.request(method, self.base + url, **kw) as response:
                 body = await response.read()
                 status = response.status
+                if kept := response.headers.get("X-Ruam-Cache"):
+                    self.cached[(kind, kept)] += 1
         except (TimeoutError, OSError) as exc:
             body, status = b"", f"error:{type(exc).__name__}"
         self.latency[kind].append(time.perf_counter() - started)
@@ -134,7 +146,14 @@ class Load:
         self.gave_up.append(key)
 
     async def client(self, session, deadline: float) -> None:
+        due = time.monotonic()
         while time.monotonic() < deadline:
+            if self.rate:
+                due += random.expovariate(self.rate / self.clients)
+                if (wait := due - time.monotonic()) > 0:
+                    await asyncio.sleep(wait)
+                if time.monotonic() >= deadline:
+                    break
             roll = random.random()
             if roll < 0.2:
                 await self.create(session)
@@ -198,7 +217,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument(
+        "--rate", type=float, default=0, help="requests/s the clients send together (0: flat out)"
+    )
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--database", default="ruam_bench_load")
     parser.add_argument("--fault", choices=["none", "restart-db", "kill-worker"], default="none")
@@ -222,6 +245,8 @@ def main() -> None:
     )
     if args.workers:
         env["RUAM_WORKERS"] = str(args.workers)
+    if args.threads:
+        env["RUAM_THREADS"] = str(args.threads)
     ruam = [str(BIN / "ruam")]
     print(f"preparing {args.database} …", file=sys.stderr)
     psql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
@@ -256,7 +281,7 @@ def main() -> None:
             break
         except OSError:
             time.sleep(0.2)
-    load = Load(base, key, args.seconds, args.clients)
+    load = Load(base, key, args.seconds, args.clients, args.rate)
     fault_log: list[str] = []
 
     async def fault() -> None:
@@ -323,6 +348,9 @@ def main() -> None:
         "fault": args.fault,
         "fault_log": fault_log,
         "clients": args.clients,
+        "offered_per_second": args.rate or None,
+        "gunicorn": f"{env.get('RUAM_WORKERS', 'default')} workers x "
+        f"{env.get('RUAM_THREADS', 'default')} threads",
         "seconds": round(elapsed, 1),
         "requests": len(everything),
         "per_second": round(len(everything) / elapsed, 1),
@@ -330,6 +358,7 @@ def main() -> None:
         "p95_ms": round(percentile(everything, 0.95), 1),
         "p95_ms_by_kind": {k: round(percentile(v, 0.95), 1) for k, v in load.latency.items()},
         "statuses": {f"{k} {s}": n for (k, s), n in sorted(load.statuses.items(), key=str)},
+        "kept_copies": {f"{k} {s}": n for (k, s), n in sorted(load.cached.items())},
         "reports_acknowledged": len(told),
         "creates_refused": load.refused,
         "creates_given_up_after_retries": len(load.gave_up),
@@ -341,12 +370,15 @@ def main() -> None:
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if args.record:
+        paced = f", {args.rate:g} requests/s offered" if args.rate else ", flat out"
+        rate_flag = f" --rate {args.rate:g}" if args.rate else ""
         with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as out:
             out.write(
-                f"\n### Load without loss — fault: {args.fault} ({result['date']})\n"
+                f"\n### Load without loss — fault: {args.fault}{paced} ({result['date']})\n"
                 f"{result['machine']}; load average after: {result['load_average_after']:.1f}. "
-                f"{args.clients} clients for {result['seconds']} s against gunicorn + PostgreSQL "
-                f"(`bench/load.py --fault {args.fault}`).\n\n"
+                f"{args.clients} clients for {result['seconds']} s against gunicorn "
+                f"({result['gunicorn']}) + PostgreSQL (`bench/load.py --fault {args.fault}"
+                f"{rate_flag}`).\n\n"
                 f"| requests/s | p50 | p95 | p95 create / page / API | lost | duplicated | "
                 f"stored without answer | notices twice | never told |\n"
                 f"|---|---|---|---|---|---|---|---|---|\n"
@@ -358,6 +390,7 @@ def main() -> None:
                 f"{result['new_report_notices_twice']} | {result['reports_never_told']} |\n\n"
                 + "".join(f"- {line}\n" for line in fault_log)
                 + f"- statuses: {json.dumps(result['statuses'], ensure_ascii=False)}\n"
+                + f"- kept copies (X-Ruam-Cache): {json.dumps(result['kept_copies'])}\n"
             )
     sys.exit(1 if lost or duplicated or unacknowledged or twice or untold else 0)
 
