@@ -6,6 +6,7 @@ Messages are sent from background tasks, never from a request.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -100,13 +101,17 @@ def _ledger_key(key: str, channel: Channel, recipient: Recipient) -> str:
 
 def _first_time(key: str, channel: Channel, recipient: Recipient) -> bool:
     """Record (before sending) that this message goes to this address; False if it went."""
-    from django.db import IntegrityError, transaction
+    from django.db import IntegrityError, connection, transaction
 
     from ruam.core.models import SentNotice
+    from ruam.core.rows import insert
 
+    # Inside a transaction a savepoint keeps the refused insert from spoiling it; outside one
+    # (a worker's task) the insert is a transaction of its own.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        with transaction.atomic():
-            SentNotice.objects.create(key=_ledger_key(key, channel, recipient))
+        with guard:
+            insert(SentNotice(key=_ledger_key(key, channel, recipient)))
         return True
     except IntegrityError:
         return False

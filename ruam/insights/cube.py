@@ -5,8 +5,9 @@ Three ways, all through ``Tallies``, which turns report rows into tally rows:
 - ``rebuild()`` reads every report once and writes every tally anew (``ruam rebuild-insights``,
   and the end of a Traffy import, which sends no per-report signals);
 - ``recount(district, day)`` rewrites the rows of one district and one day (or one month, for
-  days before the horizon): queued by a report's move (``transitioned``) and by a new report
-  reaching the worker (``report_received``), to run after the change commits;
+  days before the horizon): queued by a report's move (``transitioned``), to run after the
+  change commits; a new report is counted by the worker as it receives it (``report_received``,
+  sent once intake has committed), without a task of its own;
 - ``refresh()`` (daily, in the worker): folds the days that fell behind the horizon into their
   month and recounts the cells of reports whose timeline grew without a move (a rating).
 
@@ -19,15 +20,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django_tasks import task
 
 from ruam.core import queue
+from ruam.core.refcache import ttl_cache
 from ruam.core.rows import Inserter
 from ruam.insights.models import (
     FIX_EDGES,
@@ -37,6 +40,8 @@ from ruam.insights.models import (
     HexTotal,
     ReportTally,
 )
+
+log = logging.getLogger(__name__)
 
 MODELS = (DistrictTally, ReportTally, HexTally, HexTotal)
 
@@ -60,6 +65,7 @@ FIELDS = (
     "lat",
     "lon",
 )
+_STATUS = FIELDS.index("status")
 _I = {name: i for i, name in enumerate(MEASURES)}
 _HIST = _I["h0"]
 _DAY = 86400.0
@@ -200,7 +206,9 @@ def _report_model():
     return Report
 
 
+@ttl_cache(60)
 def _areas() -> dict[int, int]:
+    """Each category's area (reference data: read once a minute, not on every recount)."""
     from ruam.framework.models import Category
 
     return dict(Category.objects.values_list("pk", "area_id"))
@@ -234,15 +242,25 @@ def _fix_times(reports) -> dict[int, dt.datetime]:
 
 
 def _tally(tallies: Tallies, reports) -> None:
-    rows = list(reports.order_by().values_list(*FIELDS))
-    ids = [r[0] for r in rows]
-    firsts = _first_categories(ids) if len(ids) < 50_000 else _first_categories(None)
+    """Count ``reports`` (a recount's: one district's day or month) into ``tallies``: their
+    rows and first categories read in one query."""
+    links = _report_model().categories.through.objects.filter(report_id=OuterRef("pk"))
+    first = Subquery(links.order_by("pk").values("category_id")[:1])
+    rows = []
+    firsts: dict[int, int] = {}
+    for *row, category in reports.order_by().annotate(first=first).values_list(*FIELDS, "first"):
+        rows.append(tuple(row))
+        if category is not None:
+            firsts[row[0]] = category
     _count(tallies, rows, firsts, reports)
 
 
 def _count(tallies: Tallies, rows: Iterable[tuple], firsts: dict[int, int], reports) -> None:
     areas = _areas()
-    fixed = _fix_times(reports.filter(status="confirmed"))
+    if isinstance(rows, list) and not any(row[_STATUS] == "confirmed" for row in rows):
+        fixed = {}  # a recount of reports none of which is confirmed (a new report's day)
+    else:
+        fixed = _fix_times(reports.filter(status="confirmed"))
     for row in rows:
         category = firsts.get(row[0], 0)
         area = row[4] or areas.get(category) or 0
@@ -277,6 +295,22 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+@functools.cache
+def _delete_sql(model) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"DELETE FROM {table} WHERE district = %s AND day >= %s AND day < %s"  # noqa: S608
+
+
+def _delete_rows(district: str, first: dt.date, last: dt.date) -> None:
+    """The tally rows of a district from ``first`` up to ``last``: plain statements, built once
+    (the ORM's deletes cost a recount more than its counting)."""
+    adapt = connection.ops.adapt_datefield_value
+    params = [district, adapt(first), adapt(last)]
+    with connection.cursor() as cursor:
+        for model in MODELS:
+            cursor.execute(_delete_sql(model), params)
+
+
 def recount_now(district: str, day: dt.date) -> int:
     """Rewrite the tally rows of one district for the day (or month) that holds ``day``."""
     from ruam.geo.models import District
@@ -288,9 +322,8 @@ def recount_now(district: str, day: dt.date) -> int:
     tallies = Tallies(edge)
     with transaction.atomic():
         # One recount of a district at a time: two at once would each write the same rows.
-        District.objects.select_for_update().filter(code=district).first()
-        for model in MODELS:
-            model.objects.filter(district=district, day__gte=first, day__lt=last).delete()
+        list(District.objects.select_for_update().filter(code=district).values_list("pk"))
+        _delete_rows(district, first, last)
         _tally(
             tallies,
             Report.objects.filter(district_id=district, created__gte=start, created__lt=end),
@@ -319,7 +352,18 @@ def on_report_moved(sender, instance, event, **kwargs) -> None:
 
 
 def on_report_received(sender, report, **kwargs) -> None:
-    queue_recount(report)
+    """A new report, in the worker: its intake has committed, so its cell is recounted here
+    (a task of its own cost the worker more than the recount). Should that fail, the recount
+    is queued instead and the report's other work goes on."""
+    if not (report.district_id and report.created):
+        return
+    try:
+        recount_now(report.district_id, local_day(report.created))
+    except (InterfaceError, OperationalError):
+        raise  # the database is away: the worker waits for it and runs the whole task again
+    except Exception:
+        log.exception("recounting the cell of report %s failed: queued", report.pk)
+        queue_recount(report)
 
 
 def refresh(*, since: dt.datetime | None = None) -> int:

@@ -111,15 +111,28 @@ def _scores(c: Candidate) -> dict:
 
 
 def suggest(report: Report, *, threshold: float = THRESHOLD) -> list[DuplicateSuggestion]:
-    """Store the candidates above the threshold (again: unchanged pairs are kept as they are)."""
-    made = []
-    for c in candidates(report):
-        if c.score < threshold:
-            continue
-        suggestion, _ = DuplicateSuggestion.objects.get_or_create(
-            report=report, original=c.original, defaults=_scores(c)
+    """Store the candidates above the threshold (again: unchanged pairs are kept as they are).
+    Returns the stored suggestions of those candidates, best first."""
+    above = [c for c in candidates(report) if c.score >= threshold]
+    if not above:
+        return []
+    # One insert for all of them, a pair already stored left as it is (its unique constraint),
+    # then one read for the rows as stored.
+    DuplicateSuggestion.objects.bulk_create(
+        [DuplicateSuggestion(report=report, original=c.original, **_scores(c)) for c in above],
+        ignore_conflicts=True,
+    )
+    stored = {
+        s.original_id: s
+        for s in DuplicateSuggestion.objects.filter(
+            report=report, original_id__in=[c.original.pk for c in above]
         )
-        made.append(suggestion)
+    }
+    made = []
+    for c in above:
+        if (suggestion := stored.get(c.original.pk)) is not None:  # None: deleted meanwhile
+            suggestion.report, suggestion.original = report, c.original
+            made.append(suggestion)
     return made
 
 
