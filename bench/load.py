@@ -92,9 +92,12 @@ def photo() -> str:
 
 
 class Load:
-    def __init__(self, base: str, key: str, seconds: int, clients: int, rate: float = 0) -> None:
+    def __init__(
+        self, base: str, key: str, seconds: int, clients: int, rate: float = 0, warmup: float = 0
+    ) -> None:
         self.base, self.key, self.seconds, self.clients = base, key, seconds, clients
-        self.rate = rate
+        self.rate, self.warmup = rate, warmup
+        self.measure_from = 0.0  # requests sent before this (the warm-up) are not timed
         self.cached: Counter = Counter()  # (kind, "hit" | "miss") from X-Ruam-Cache
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.statuses: Counter = Counter()
@@ -114,7 +117,8 @@ class Load:
                     self.cached[(kind, kept)] += 1
         except (TimeoutError, OSError) as exc:
             body, status = b"", f"error:{type(exc).__name__}"
-        self.latency[kind].append(time.perf_counter() - started)
+        if started >= self.measure_from:
+            self.latency[kind].append(time.perf_counter() - started)
         self.statuses[(kind, status)] += 1
         return status, body
 
@@ -185,9 +189,10 @@ class Load:
         connector = aiohttp.TCPConnector(limit=self.clients)
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             started = time.monotonic()
-            deadline = started + self.seconds
+            deadline = started + self.warmup + self.seconds
+            self.measure_from = time.perf_counter() + self.warmup
             await asyncio.gather(*(self.client(session, deadline) for _ in range(self.clients)))
-            return time.monotonic() - started
+            return time.monotonic() - started - self.warmup
 
 
 def new_report_notices(folder: Path) -> Counter:
@@ -219,6 +224,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument(
         "--rate", type=float, default=0, help="requests/s the clients send together (0: flat out)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=0, help="seconds of traffic before the timed --seconds"
     )
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker")
@@ -281,7 +289,7 @@ def main() -> None:
             break
         except OSError:
             time.sleep(0.2)
-    load = Load(base, key, args.seconds, args.clients, args.rate)
+    load = Load(base, key, args.seconds, args.clients, args.rate, args.warmup)
     fault_log: list[str] = []
 
     async def fault() -> None:
@@ -348,9 +356,11 @@ def main() -> None:
         "fault": args.fault,
         "fault_log": fault_log,
         "clients": args.clients,
+        "warmup_seconds": args.warmup,
         "offered_per_second": args.rate or None,
-        "gunicorn": f"{env.get('RUAM_WORKERS', 'default')} workers x "
-        f"{env.get('RUAM_THREADS', 'default')} threads",
+        # ruam/serve.py's defaults: two workers a core and one, four threads each
+        "gunicorn": f"{env.get('RUAM_WORKERS', (os.cpu_count() or 1) * 2 + 1)} workers x "
+        f"{env.get('RUAM_THREADS', 4)} threads",
         "seconds": round(elapsed, 1),
         "requests": len(everything),
         "per_second": round(len(everything) / elapsed, 1),
@@ -372,6 +382,7 @@ def main() -> None:
     if args.record:
         paced = f", {args.rate:g} requests/s offered" if args.rate else ", flat out"
         rate_flag = f" --rate {args.rate:g}" if args.rate else ""
+        rate_flag += f" --warmup {args.warmup:g}" if args.warmup else ""
         with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as out:
             out.write(
                 f"\n### Load without loss — fault: {args.fault}{paced} ({result['date']})\n"
