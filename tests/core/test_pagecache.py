@@ -172,3 +172,41 @@ def test_views_not_named_are_never_kept(settings):
     settings.RUAM_PAGE_CACHE_VIEWS = ["site:home"]
     assert Client().get(f"/districts/{DISTRICT}/").get(HIT) is None
     assert Client().get("/").get(HIT) == "miss"
+
+
+def test_app_servers_share_the_copies_through_redis(settings):
+    """RUAM_PAGE_CACHE_URL: the copies on the local Redis server, as several app servers would
+    share them (a database of its own, emptied before and after)."""
+    import os
+
+    from ..conftest import unavailable
+
+    try:
+        import redis
+    except ImportError:
+        unavailable("redis is not installed")
+    url = os.environ.get("RUAM_REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0] + "/14"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        unavailable(f"no Redis server at {url}")
+    redis.Redis.from_url(url).flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url},
+    }
+    try:
+        assert listed(Client()) == (0, "miss")
+        report()
+        assert listed(Client()) == (0, "hit")
+        assert redis.Redis.from_url(url).dbsize() == 1
+        page = Client(enforce_csrf_checks=True)
+        page.get("/")
+        second = Client(enforce_csrf_checks=True)
+        html = second.get("/").content.decode()
+        answer = second.post(
+            "/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": _token(html)}
+        )
+        assert answer.status_code == 302
+    finally:
+        redis.Redis.from_url(url).flushdb()
