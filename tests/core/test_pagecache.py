@@ -210,3 +210,18 @@ def test_app_servers_share_the_copies_through_redis(settings):
         assert answer.status_code == 302
     finally:
         redis.Redis.from_url(url).flushdb()
+
+
+def test_the_default_keeps_copies_in_files_shared_by_the_processes(settings, tmp_path):
+    from ruam import settings as shipped
+
+    default = shipped.CACHES["pages"]
+    assert default["BACKEND"].endswith("FileBasedCache")  # without RUAM_PAGE_CACHE_URL
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**default, "LOCATION": str(tmp_path / "pages")},
+    }
+    assert listed(Client()) == (0, "miss")
+    report()
+    assert listed(Client()) == (0, "hit")
+    assert len(list((tmp_path / "pages").glob("*.djcache"))) == 1
