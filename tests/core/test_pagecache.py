@@ -225,3 +225,17 @@ def test_the_default_keeps_copies_in_files_shared_by_the_processes(settings, tmp
     report()
     assert listed(Client()) == (0, "hit")
     assert len(list((tmp_path / "pages").glob("*.djcache"))) == 1
+
+
+@pytest.mark.parametrize("query", ["key=not-the-key", "api_key=anything"])
+def test_a_key_in_the_address_skips_the_copy_even_when_it_is_wrong(query):
+    """A private link or an API key in the query is never answered from, nor kept as, a copy,
+    whether or not the key turns out to be right."""
+    made = report()
+    url = (
+        f"/reports/{made.report.code}/?{query}"
+        if query.startswith("key")
+        else f"/api/v1/reports?district={DISTRICT}&{query}"
+    )
+    for _ in range(2):
+        assert Client().get(url).get(HIT) is None
