@@ -70,6 +70,23 @@ def psql(sql: str, database: str = "postgres") -> str:
     ).stdout.strip()
 
 
+def prepare(env: dict) -> None:
+    """Migrate and load the reference data into ``env``'s database, with one official with an
+    e-mail address in every division: each new report tells someone (also bench/worker.py)."""
+    ruam = [str(BIN / "ruam")]
+    subprocess.run([*ruam, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*ruam, "load-reference", "-v0"], env=env, check=True)
+    subprocess.run(
+        [*ruam, "shell", "-c",
+         "import datetime as d; from django.contrib.auth import get_user_model as g; "
+         "from ruam.bodies.models import Body; from ruam.bodies.services import appoint; "
+         "u = g().objects.create_user('bench-official', email='official@bench.invalid'); "
+         "[appoint(person=u, body=b, role='official', start=d.date(2024, 1, 1)) "
+         "for b in Body.objects.filter(kind='division')]"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+
+
 def machine() -> str:
     cpu = next(
         (
@@ -259,21 +276,10 @@ def main() -> None:
     print(f"preparing {args.database} …", file=sys.stderr)
     psql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
     psql(f"CREATE DATABASE {args.database}")
-    subprocess.run([*ruam, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*ruam, "load-reference", "-v0"], env=env, check=True)
+    prepare(env)
     key = subprocess.run(
         [*ruam, "apikey", "create", "load"], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
-    # One official with an e-mail address in every division: each new report tells someone.
-    subprocess.run(
-        [*ruam, "shell", "-c",
-         "import datetime as d; from django.contrib.auth import get_user_model as g; "
-         "from ruam.bodies.models import Body; from ruam.bodies.services import appoint; "
-         "u = g().objects.create_user('load-official', email='official@load.invalid'); "
-         "[appoint(person=u, body=b, role='official', start=d.date(2024, 1, 1)) "
-         "for b in Body.objects.filter(kind='division')]"],
-        env=env, check=True,
-    )  # fmt: skip
 
     worker = subprocess.Popen([*ruam, "db_worker", "--interval", "0.2", "-v0"], env=env, cwd=ROOT)
     server = subprocess.Popen(

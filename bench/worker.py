@@ -31,40 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from load import CATEGORIES, TEXTS, prepare, psql  # bench/load.py, beside this
+
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
-TEXTS = [
-    "ถนนเป็นหลุมลึก รถจักรยานยนต์ล้มบ่อย",
-    "ไฟส่องสว่างดับทั้งซอย มืดมาก",
-    "น้ำท่วมขังหน้าซอยหลังฝนตก",
-    "ขยะล้นถังไม่มีคนเก็บ",
-    "ทางเท้าชำรุด กระเบื้องแตก",
-]
-CATEGORIES = ["ถนน", "แสงสว่าง", "น้ำท่วม", "ความสะอาด", "ทางเท้า"]
 WARM_UP = 5
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atqc", sql],
-        check=True,
-        capture_output=True,
-    )
-
-
-def prepare(env: dict) -> None:
-    ruam = [str(BIN / "ruam")]
-    subprocess.run([*ruam, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*ruam, "load-reference", "-v0"], env=env, check=True)
-    subprocess.run(
-        [*ruam, "shell", "-c",
-         "import datetime as d; from django.contrib.auth import get_user_model as g; "
-         "from ruam.bodies.models import Body; from ruam.bodies.services import appoint; "
-         "u = g().objects.create_user('bench-official', email='official@bench.invalid'); "
-         "[appoint(person=u, body=b, role='official', start=d.date(2024, 1, 1)) "
-         "for b in Body.objects.filter(kind='division')]"],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
 
 
 def measure(reports: int, seed: int) -> dict:

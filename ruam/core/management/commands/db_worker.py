@@ -47,7 +47,10 @@ class SteadyWorker(library.Worker):
     def run(self) -> None:
         while self.running:
             try:
-                self.work()
+                if connections[router.db_for_write(DBTaskResult)].vendor == "postgresql":
+                    self.work()
+                else:
+                    super().run()  # the library's loop: a locked read and a save
                 return  # --batch or --max-tasks: done
             except (OperationalError, InterfaceError) as exc:
                 log.warning("the database went away (%s): waiting for it", exc)
@@ -55,7 +58,8 @@ class SteadyWorker(library.Worker):
                 self.recover()
 
     def work(self) -> None:
-        """The library's loop (``Worker.run``), taking each task with ``claim_next``."""
+        """The library's loop (``Worker.run``) on PostgreSQL, taking each task with
+        ``claim_next``."""
         library.logger.info(
             "Starting worker worker_id=%s queues=%s", self.worker_id, ",".join(self.queue_names)
         )
@@ -68,7 +72,7 @@ class SteadyWorker(library.Worker):
             except OperationalError as exc:
                 if not library.is_locked_database_exception(exc):
                     raise
-                task_result, retrieved = None, False  # SQLite busy: try again
+                task_result, retrieved = None, False  # locked: try again
             if task_result is not None:
                 self.run_task(task_result)
             if self.batch and retrieved and task_result is None:
@@ -90,17 +94,6 @@ class SteadyWorker(library.Worker):
     def claim_next(self) -> DBTaskResult | None:
         """The next ready task, marked as running by this worker (None if there is none)."""
         using = router.db_for_write(DBTaskResult)
-        if connections[using].vendor != "postgresql":
-            tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
-            if not self.process_all_queues:
-                tasks = tasks.filter(queue_name__in=self.queue_names)
-            if self.excluded_queue_names:
-                tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
-            with library.exclusive_transaction(tasks.db):
-                task_result = tasks.get_locked()
-                if task_result is not None:
-                    task_result.claim(self.worker_id)
-            return task_result
         now = timezone.now()
         params: list = [
             TaskResultStatus.RUNNING.value,
