@@ -88,6 +88,8 @@ class MetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
+        if request.META.get("ruam.warmup"):  # the master warming itself (ruam/serve.py)
+            return response
         match = getattr(request, "resolver_match", None)
         view = (match.view_name if match else "") or "unmatched"
         REQUESTS.labels(request.method, view, str(response.status_code)).inc()
