@@ -187,7 +187,7 @@ CACHES = {
         }
         if os.environ.get("RUAM_PAGE_CACHE_URL")
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "ruam.core.pagecache.FileCache",
             "LOCATION": str(VAR_DIR / "cache" / "pages"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }

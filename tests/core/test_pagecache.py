@@ -216,7 +216,7 @@ def test_the_default_keeps_copies_in_files_shared_by_the_processes(settings, tmp
     from ruam import settings as shipped
 
     default = shipped.CACHES["pages"]
-    assert default["BACKEND"].endswith("FileBasedCache")  # without RUAM_PAGE_CACHE_URL
+    assert default["BACKEND"] == "ruam.core.pagecache.FileCache"  # without RUAM_PAGE_CACHE_URL
     settings.CACHES = {
         **settings.CACHES,
         "pages": {**default, "LOCATION": str(tmp_path / "pages")},
@@ -239,3 +239,39 @@ def test_a_key_in_the_address_skips_the_copy_even_when_it_is_wrong(query):
     )
     for _ in range(2):
         assert Client().get(url).get(HIT) is None
+
+
+def test_the_file_copies_are_tidied_every_few_seconds_not_counted_on_every_write(
+    settings, tmp_path, monkeypatch
+):
+    """Django's file cache lists its whole folder before each write (5 ms at 3,600 copies, on
+    every miss); ours looks at most every TIDY_SECONDS and removes the expired copies first."""
+    import os
+    import time
+
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    folder = tmp_path / "pages"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "ruam.core.pagecache.FileCache", "LOCATION": str(folder)},
+    }
+    kept = caches[pagecache.ALIAS]
+    listings = []
+    listed_files = FileBasedCache._list_cache_files
+    monkeypatch.setattr(
+        FileBasedCache, "_list_cache_files", lambda self: listings.append(1) or listed_files(self)
+    )
+    pagecache.FileCache._tidied.clear()
+    for n in range(3):
+        kept.set(f"old{n}", b"page", 30)
+    assert len(listings) == 1  # three writes, one look at the folder
+    long_ago = time.time() - 31  # older than RUAM_PAGE_CACHE_SECONDS (30 here)
+    for path in folder.glob("*.djcache"):
+        os.utime(path, (long_ago, long_ago))
+    kept.set("fresh", b"page", 30)
+    assert len(list(folder.glob("*.djcache"))) == 4  # not yet: the last look was just now
+    pagecache.FileCache._tidied.clear()  # as when TIDY_SECONDS have passed
+    kept.set("newer", b"page", 30)
+    assert len(list(folder.glob("*.djcache"))) == 2
+    assert kept.get("fresh") == b"page" and kept.get("old0") is None
