@@ -247,6 +247,9 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--worker-nice", type=int, default=10, help="the worker's niceness (as `make serve`)"
+    )
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--database", default="ruam_bench_load")
     parser.add_argument("--fault", choices=["none", "restart-db", "kill-worker"], default="none")
@@ -281,7 +284,8 @@ def main() -> None:
         [*ruam, "apikey", "create", "load"], env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
 
-    worker = subprocess.Popen([*ruam, "db_worker", "--interval", "0.2", "-v0"], env=env, cwd=ROOT)
+    work = ["nice", "-n", str(args.worker_nice), *ruam, "db_worker", "--interval", "0.2", "-v0"]
+    worker = subprocess.Popen(work, env=env, cwd=ROOT)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "python:ruam.serve", "--access-logfile", "/dev/null"],
         env=env,
@@ -317,9 +321,7 @@ def main() -> None:
             subprocess.run(
                 [*ruam, "requeue-stalled", "--older-than", "0", "-v0"], env=env, check=True
             )
-            worker = subprocess.Popen(
-                [*ruam, "db_worker", "--interval", "0.2", "-v0"], env=env, cwd=ROOT
-            )
+            worker = subprocess.Popen(work, env=env, cwd=ROOT)
             fault_log.append("stalled tasks made ready again; a new worker started")
 
     async def both() -> float:
@@ -367,6 +369,7 @@ def main() -> None:
         # ruam/serve.py's defaults: two workers a core and one, four threads each
         "gunicorn": f"{env.get('RUAM_WORKERS', (os.cpu_count() or 1) * 2 + 1)} workers x "
         f"{env.get('RUAM_THREADS', 4)} threads",
+        "worker_nice": args.worker_nice,
         "seconds": round(elapsed, 1),
         "requests": len(everything),
         "per_second": round(len(everything) / elapsed, 1),
@@ -394,7 +397,8 @@ def main() -> None:
                 f"\n### Load without loss — fault: {args.fault}{paced} ({result['date']})\n"
                 f"{result['machine']}; load average after: {result['load_average_after']:.1f}. "
                 f"{args.clients} clients for {result['seconds']} s against gunicorn "
-                f"({result['gunicorn']}) + PostgreSQL (`bench/load.py --fault {args.fault}"
+                f"({result['gunicorn']}; worker at nice {args.worker_nice}) + PostgreSQL "
+                f"(`bench/load.py --fault {args.fault}"
                 f"{rate_flag}`).\n\n"
                 f"| requests/s | p50 | p95 | p95 create / page / API | lost | duplicated | "
                 f"stored without answer | notices twice | never told |\n"
