@@ -14,15 +14,16 @@ PORT   ?= 8000
 run: setup
 	RUAM_REQUIRE_2FA=$${RUAM_REQUIRE_2FA:-0} bash -c 'trap "kill 0" EXIT; $(RUAM) db_worker --interval 2 -v0 & $(RUAM) runserver $(HOST):$(PORT)'
 
-# As in production: gunicorn (ruam/serve.py) with WhiteNoise, and the worker, on PostgreSQL
-# (DATABASE_URL, default the local server's "ruam" database). See docs/OPERATIONS.md.
+# As in production: gunicorn (ruam/serve.py) with WhiteNoise, and the worker at a lower CPU
+# priority (nice 10: answers first, notices a moment later), on PostgreSQL (DATABASE_URL, default
+# the local server's "ruam" database). See docs/OPERATIONS.md.
 serve: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ruam} bash -c '\
 	  set -e; $(RUAM) ensure-database; $(RUAM) migrate --noinput -v0; $(RUAM) load-reference -v0; \
 	  $(RUAM) collectstatic --noinput -v0; \
 	  export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-var/prometheus}; \
 	  rm -rf "$$PROMETHEUS_MULTIPROC_DIR"; mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"; \
-	  trap "kill 0" EXIT; $(RUAM) db_worker --interval 1 -v0 & \
+	  trap "kill 0" EXIT; nice -n 10 $(RUAM) db_worker --interval 1 -v0 & \
 	  RUAM_BIND=$${RUAM_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c python:ruam.serve'
 
 # Everything but serving: venv, packages, front-end assets, database, reference and demo data.

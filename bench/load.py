@@ -366,9 +366,9 @@ def main() -> None:
         "clients": args.clients,
         "warmup_seconds": args.warmup,
         "offered_per_second": args.rate or None,
-        # ruam/serve.py's defaults: two workers a core and one, four threads each
-        "gunicorn": f"{env.get('RUAM_WORKERS', (os.cpu_count() or 1) * 2 + 1)} workers x "
-        f"{env.get('RUAM_THREADS', 4)} threads",
+        # ruam/serve.py's defaults: four workers a core, one thread each
+        "gunicorn": f"{env.get('RUAM_WORKERS', (os.cpu_count() or 1) * 4)} workers x "
+        f"{env.get('RUAM_THREADS', 1)} threads",
         "worker_nice": args.worker_nice,
         "seconds": round(elapsed, 1),
         "requests": len(everything),
