@@ -115,11 +115,27 @@ def _environ(path: str, language: str) -> dict:
     return environ
 
 
+def _ask(application, path: str, language: str) -> int:
+    """The status of the app's answer to a GET of ``path``, its body read and closed."""
+    status: list[str] = []
+
+    def start_response(line, headers, exc_info=None):
+        status.append(line)
+
+    body = application(_environ(path, language), start_response)
+    try:
+        for _ in body:
+            pass
+    finally:
+        getattr(body, "close", lambda: None)()
+    return int(status[0].split()[0])
+
+
 def warm(log=None) -> list[tuple[str, int | str, float]]:
     """Load the locator and ask the app for ``warm_paths()`` in this process; (what, status,
-    seconds) for each.
-    A failure (the database down at start) is logged and skipped: serving starts anyway. The
-    database connections are closed after, so no worker inherits the master's."""
+    seconds) for each. A failure (the database down at start) is logged and skipped: serving
+    starts anyway. The database connections are closed after, so no worker inherits the
+    master's."""
     from django.db import connections
 
     from ruam.geo.locate import get_locator
@@ -133,15 +149,11 @@ def warm(log=None) -> list[tuple[str, int | str, float]]:
     try:
         for path, language in warm_paths():
             started = time.perf_counter()
-            status: list[str] = []
             try:
-                body = application(_environ(path, language), lambda s, h, e=None: status.append(s))
-                for _ in body:
-                    pass
-                getattr(body, "close", lambda: None)()
-                answers.append((path, int(status[0].split()[0]), time.perf_counter() - started))
+                status: int | str = _ask(application, path, language)
             except Exception as exc:  # a page that fails to warm is not a reason not to serve
-                answers.append((path, type(exc).__name__, time.perf_counter() - started))
+                status = type(exc).__name__
+            answers.append((path, status, time.perf_counter() - started))
     except Exception as exc:  # the paths need the database
         log.warning("warm-up skipped: %s", exc)
     finally:
