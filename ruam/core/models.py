@@ -43,8 +43,9 @@ class RateCounter(models.Model):
 
 
 class SentNotice(models.Model):
-    """A message with a key, sent to one address over one channel: written before it is sent,
-    so a task run again (its worker was killed) never sends it twice."""
+    """A message with a key, sent to one address over one channel: written in the transaction
+    that sends it (``core.notify._send_once``), so a task run again (its worker was killed)
+    neither sends it twice nor loses it."""
 
     key = models.CharField(max_length=255, unique=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -6,7 +6,6 @@ Messages are sent from background tasks, never from a request.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -73,22 +72,22 @@ def channels() -> list[Channel]:
 def deliver(recipients: list[Recipient], message: Message) -> int:
     """Send to each recipient over the first channel that reaches them; returns how many.
 
-    A message with a key is sent at most once to each address: a task run again after its
-    worker died mid-way skips the people it had already told."""
+    A message with a key goes once to each address: a task run again after its worker died
+    mid-way sends what had not gone and skips what had (``_send_once``)."""
     sent = 0
     for recipient in recipients:
         for channel in channels():
             if channel.can_reach(recipient):
                 ledger = message.key and not getattr(channel, "dedupes_by_key", False)
-                if ledger and not _first_time(message.key, channel, recipient):
-                    break
                 try:
-                    channel.send(recipient, message)
+                    if ledger:
+                        if not _send_once(channel, recipient, message):
+                            break  # it went before
+                    else:
+                        channel.send(recipient, message)
                     sent += 1
                 except Exception:  # one unreachable person must not stop the others
                     log.exception("notification over %s failed", channel.name)
-                    if ledger:  # not sent after all: a retry may send it
-                        _forget(message.key, channel, recipient)
                 break
     return sent
 
@@ -99,25 +98,25 @@ def _ledger_key(key: str, channel: Channel, recipient: Recipient) -> str:
     return f"{key[:150]}|{digest}"
 
 
-def _first_time(key: str, channel: Channel, recipient: Recipient) -> bool:
-    """Record (before sending) that this message goes to this address; False if it went."""
-    from django.db import IntegrityError, connection, transaction
+def _send_once(channel: Channel, recipient: Recipient, message: Message) -> bool:
+    """Send unless the ledger of sent keys (``SentNotice``) says it went; False if it had.
+
+    The ledger's row and the sending are one transaction. The row is written first, so a second
+    task with the same key waits for this one and then finds it; it is kept only if the sending
+    finished. If the sending fails, or the worker is killed while sending (the database rolls
+    back the open transaction of a connection that drops), no row stays and a retry sends it:
+    a message is never lost to a dead worker. Only a kill in the instant between the mail
+    server's acceptance and the commit could send it twice."""
+    from django.db import IntegrityError, transaction
 
     from ruam.core.models import SentNotice
     from ruam.core.rows import insert
 
-    # Inside a transaction a savepoint keeps the refused insert from spoiling it; outside one
-    # (a worker's task) the insert is a transaction of its own.
-    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    try:
-        with guard:
-            insert(SentNotice(key=_ledger_key(key, channel, recipient)))
-        return True
-    except IntegrityError:
-        return False
-
-
-def _forget(key: str, channel: Channel, recipient: Recipient) -> None:
-    from ruam.core.models import SentNotice
-
-    SentNotice.objects.filter(key=_ledger_key(key, channel, recipient)).delete()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a refused insert spoils nothing
+                insert(SentNotice(key=_ledger_key(message.key, channel, recipient)))
+        except IntegrityError:
+            return False
+        channel.send(recipient, message)
+    return True

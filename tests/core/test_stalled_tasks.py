@@ -92,6 +92,80 @@ def test_a_message_that_failed_to_go_may_go_on_a_retry(monkeypatch):
     assert deliver([somsri], message) == 1 and len(mail.outbox) == 1
 
 
+class Killed(BaseException):
+    """The worker's process ending in the middle of sending: no ``except Exception`` sees it,
+    and the database rolls back what its connection had not committed."""
+
+
+def test_a_worker_killed_while_sending_leaves_the_message_to_its_retry(monkeypatch):
+    from ruam.core import notify
+
+    somsri = Recipient("สมศรี", "somsri@example.com")
+    message = Message("เรื่องใหม่", "ข้อความ", key="report-new:ABCD1234")
+
+    def killed(*args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(notify, "send_mail", killed)
+        with pytest.raises(Killed):
+            deliver([somsri], message)
+    assert deliver([somsri], message) == 1  # the retry sends it: not lost
+    assert deliver([somsri], message) == 0  # and then never again
+    assert [m.to for m in mail.outbox] == [["somsri@example.com"]]
+
+
+KILLED_WHILE_SENDING = """
+import os, sys, time
+import django
+django.setup()
+from ruam.core import notify
+def slow(*args, **kwargs):
+    open(sys.argv[1], "w").close()  # sending now
+    time.sleep(60)
+notify.send_mail = slow
+notify.deliver([notify.Recipient("สมศรี", "somsri@example.com")],
+               notify.Message("เรื่องใหม่", "ข้อความ", key="report-new:KILL0001"))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_killed_while_sending_loses_nothing(tmp_path):
+    """A real process, killed with SIGKILL in the middle of sending, on PostgreSQL."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from ruam.core.models import SentNotice
+
+    if connection.vendor != "postgresql":
+        pytest.skip("another process shares the test database only on PostgreSQL")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    sending = tmp_path / "sending"
+    worker = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", KILLED_WHILE_SENDING, str(sending)],
+        env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "ruam.settings"},
+    )
+    try:
+        for _ in range(600):
+            if sending.exists() or worker.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert sending.exists(), "the worker never started sending"
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    message = Message("เรื่องใหม่", "ข้อความ", key="report-new:KILL0001")
+    assert deliver([Recipient("สมศรี", "somsri@example.com")], message) == 1
+    assert [m.to for m in mail.outbox] == [["somsri@example.com"]]
+    assert SentNotice.objects.filter(key__startswith="report-new:KILL0001").count() == 1
+
+
 def test_older_than_zero_means_every_running_task(database_queue):
     """After the one worker was killed, a drill makes all its tasks ready at once."""
     services.submit_report(description="ไฟดับ", channel=Channel.WEB, lat=13.8596, lon=100.7046)
