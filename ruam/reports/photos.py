@@ -333,7 +333,11 @@ def process_photo(
         large = rgb.resize(_fit(rgb.size, large_edge), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
     large = _pixels_only(_to_srgb(large, icc_profile))
-    thumbnail = _pixels_only(large.resize(_fit(large.size, thumb_edge), Image.Resampling.LANCZOS))
+    # reducing_gap: halved by a box filter first, then Lanczos; it differs from a fair resize by
+    # a quarter of a level of 255 on average and takes half the time (bench/photos.py).
+    thumbnail = _pixels_only(
+        large.resize(_fit(large.size, thumb_edge), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    )
 
     return ProcessedPhoto(
         content_type="image/jpeg",
