@@ -166,6 +166,32 @@ def test_a_worker_process_killed_while_sending_loses_nothing(tmp_path):
     assert SentNotice.objects.filter(key__startswith="report-new:KILL0001").count() == 1
 
 
+def test_a_mail_server_that_stops_answering_fails_the_sending_within_its_time(settings):
+    """EMAIL_TIMEOUT: the worker is not held (with the ledger's transaction open) by a mail
+    server that takes the connection and never answers; nothing is recorded as sent."""
+    import socket
+    import time
+
+    from ruam import settings as shipped
+    from ruam.core.models import SentNotice
+
+    assert 0 < shipped.EMAIL_TIMEOUT <= 60  # Django's default is to wait for ever
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = silent.getsockname()
+    settings.EMAIL_TIMEOUT = 1
+    try:
+        started = time.monotonic()
+        message = Message("เรื่อง", "ข้อความ", key="report-new:SILENT01")
+        assert deliver([Recipient("สมศรี", "somsri@example.com")], message) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        silent.close()
+    assert not SentNotice.objects.filter(key__startswith="report-new:SILENT01").exists()
+
+
 def test_older_than_zero_means_every_running_task(database_queue):
     """After the one worker was killed, a drill makes all its tasks ready at once."""
     services.submit_report(description="ไฟดับ", channel=Channel.WEB, lat=13.8596, lon=100.7046)
