@@ -339,8 +339,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# A mail server that stops answering fails the sending after this many seconds (core/notify.py:
-# the notice is sent again by a retry) instead of holding the worker, and its transaction, open.
+# A mail server that stops answering fails the sending after this many seconds instead of holding
+# the worker, and its transaction, open; core/notify.py tries the sending again later.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ruam@localhost")
 

@@ -6,14 +6,17 @@ Messages are sent from background tasks, never from a request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks import task
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +72,18 @@ def channels() -> list[Channel]:
     return [import_string(path)() for path in settings.RUAM_NOTIFICATION_CHANNELS]
 
 
-def deliver(recipients: list[Recipient], message: Message) -> int:
+# When a sending fails (the mail server down or not answering), it is tried again this many
+# seconds after each failed try; after the last, the failure stays in the log.
+RESEND_AFTER = (60, 300, 900, 3600, 6 * 3600)
+
+
+def deliver(recipients: list[Recipient], message: Message, *, tries: int = 0) -> int:
     """Send to each recipient over the first channel that reaches them; returns how many.
 
     A message with a key goes once to each address: a task run again after its worker died
-    mid-way sends what had not gone and skips what had (``_send_once``)."""
+    mid-way sends what had not gone and skips what had (``_send_once``). A recipient whose
+    sending failed gets it from ``resend`` later (``RESEND_AFTER``); ``tries`` is how many times
+    it has failed before."""
     sent = 0
     for recipient in recipients:
         for channel in channels():
@@ -88,8 +98,27 @@ def deliver(recipients: list[Recipient], message: Message) -> int:
                     sent += 1
                 except Exception:  # one unreachable person must not stop the others
                     log.exception("notification over %s failed", channel.name)
+                    _resend_later(recipient, message, tries)
                 break
     return sent
+
+
+def _resend_later(recipient: Recipient, message: Message, tries: int) -> None:
+    if tries >= len(RESEND_AFTER):
+        log.error("notification %r given up after %d tries", message.key or message.subject, tries)
+        return
+    if not resend.get_backend().supports_defer:  # a queue that cannot wait (the tests' own)
+        log.warning("notification %r not tried again: the queue cannot wait", message.key)
+        return
+    later = timezone.now() + dt.timedelta(seconds=RESEND_AFTER[tries])
+    resend.using(run_after=later).enqueue(asdict(recipient), asdict(message), tries + 1)
+
+
+@task()
+def resend(recipient: dict, message: dict, tries: int) -> int:
+    """A notice whose sending failed, tried again for that one recipient (the ledger still keeps
+    a keyed one from going twice)."""
+    return deliver([Recipient(**recipient)], Message(**message), tries=tries)
 
 
 def _ledger_key(key: str, channel: Channel, recipient: Recipient) -> str:

@@ -92,6 +92,41 @@ def test_a_message_that_failed_to_go_may_go_on_a_retry(monkeypatch):
     assert deliver([somsri], message) == 1 and len(mail.outbox) == 1
 
 
+def test_a_sending_that_failed_is_tried_again_later_and_goes_once(database_queue, monkeypatch):
+    from ruam.core import notify
+
+    somsri = Recipient("สมศรี", "somsri@example.com")
+    message = Message("เรื่องใหม่", "ข้อความ", key="report-new:RETRY001")
+
+    def down(*args, **kwargs):
+        raise ConnectionRefusedError("the mail server is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(notify, "send_mail", down)
+        assert deliver([somsri], message) == 0
+    retry = DBTaskResult.objects.get(task_path="ruam.core.notify.resend")
+    wait = (retry.run_after - timezone.now()).total_seconds()
+    assert retry.status == TaskResultStatus.READY and 50 < wait <= notify.RESEND_AFTER[0]
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert mail.outbox == []  # not before its time
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert DBTaskResult.objects.get(pk=retry.pk).status == TaskResultStatus.SUCCESSFUL
+    assert [m.to for m in mail.outbox] == [["somsri@example.com"]]
+    assert deliver([somsri], message) == 0  # the original task run again: already sent
+
+
+def test_after_the_last_try_a_failed_sending_stays_in_the_log(database_queue, monkeypatch, caplog):
+    from ruam.core import notify
+
+    monkeypatch.setattr(notify, "send_mail", lambda *a, **k: 1 / 0)
+    message = Message("เรื่องใหม่", "ข้อความ", key="report-new:RETRY002")
+    tries = len(notify.RESEND_AFTER)
+    assert deliver([Recipient("สมศรี", "somsri@example.com")], message, tries=tries) == 0
+    assert not DBTaskResult.objects.filter(task_path="ruam.core.notify.resend").exists()
+    assert "given up after 5 tries" in caplog.text
+
+
 class Killed(BaseException):
     """The worker's process ending in the middle of sending: no ``except Exception`` sees it,
     and the database rolls back what its connection had not committed."""
