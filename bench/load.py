@@ -12,6 +12,10 @@ told of each new report once (counted in the e-mail files).
     .venv/bin/python bench/load.py [--seconds 60] [--clients 100] [--rate 300]
                                       [--fault none|restart-db|kill-worker]
 
+Gunicorn runs with ruam/serve.py's settings (workers started warm, four single-threaded
+processes a core; --workers and --threads change them) and the worker at nice 10, as `make serve`
+runs it (--worker-nice).
+
 Without --rate each client sends its next request as soon as it has an answer: the run measures
 what the server can carry, and with 100 clients always waiting the latency is 100 / throughput.
 With --rate R the clients together send R requests/s (Poisson arrivals, shared between them):
