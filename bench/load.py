@@ -103,6 +103,44 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
+def cpu_seconds(server_pid: int) -> Counter:
+    """CPU seconds each process has used so far, by (part, pid), from /proc: gunicorn (its master
+    and workers), the worker, PostgreSQL (every backend) and this load generator."""
+    used: Counter = Counter()
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm, rest = (entry / "stat").read_text().rsplit(")", 1)
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            continue
+        fields = rest.split()
+        pid, ppid = int(entry.name), int(fields[1])
+        if server_pid in (pid, ppid):
+            part = "gunicorn"
+        elif b"db_worker" in command:
+            part = "worker"
+        elif comm.endswith("(postgres"):
+            part = "PostgreSQL"
+        elif pid == os.getpid():
+            part = "load generator"
+        else:
+            continue
+        used[(part, pid)] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def cpu_between(before: Counter, after: Counter) -> Counter:
+    """CPU seconds each part used between two readings (a process that ended meanwhile, such as
+    a killed worker, is not counted after the first reading)."""
+    used: Counter = Counter()
+    for (part, pid), seconds in after.items():
+        used[part] += seconds - before.get((part, pid), 0.0)
+    return used
+
+
 def photo() -> str:
     from PIL import Image
 
@@ -127,6 +165,8 @@ class Load:
         self.refused = 0  # a 4xx answer (e.g. a point outside Bangkok): nothing was made
         self.codes: list[str] = []
         self.photo = photo()
+        self.cpu_of = lambda: Counter()  # what cpu_seconds() says, set once gunicorn runs
+        self.cpu: Counter = Counter()  # CPU seconds used during the timed part
 
     async def request(self, session, kind: str, method: str, url: str, **kw):
         started = time.perf_counter()
@@ -212,7 +252,10 @@ class Load:
             started = time.monotonic()
             deadline = started + self.warmup + self.seconds
             self.measure_from = time.perf_counter() + self.warmup
+            before: Counter = Counter()
+            asyncio.get_running_loop().call_later(self.warmup, lambda: before.update(self.cpu_of()))
             await asyncio.gather(*(self.client(session, deadline) for _ in range(self.clients)))
+            self.cpu = cpu_between(before, self.cpu_of())
             return time.monotonic() - started - self.warmup
 
 
@@ -304,6 +347,7 @@ def main() -> None:
         except OSError:
             time.sleep(0.2)
     load = Load(base, key, args.seconds, args.clients, args.rate, args.warmup)
+    load.cpu_of = lambda: cpu_seconds(server.pid)
     fault_log: list[str] = []
 
     async def fault() -> None:
@@ -382,6 +426,11 @@ def main() -> None:
         "p95_ms_by_kind": {k: round(percentile(v, 0.95), 1) for k, v in load.latency.items()},
         "statuses": {f"{k} {s}": n for (k, s), n in sorted(load.statuses.items(), key=str)},
         "kept_copies": {f"{k} {s}": n for (k, s), n in sorted(load.cached.items())},
+        # during the timed part, of (cores x seconds) the machine had; gunicorn's per request
+        "cpu_seconds": {part: round(used, 1) for part, used in load.cpu.most_common()},
+        "gunicorn_cpu_ms_per_request": round(
+            1000 * load.cpu["gunicorn"] / max(1, len(everything)), 1
+        ),
         "reports_acknowledged": len(told),
         "creates_refused": load.refused,
         "creates_given_up_after_retries": len(load.gave_up),
@@ -416,6 +465,10 @@ def main() -> None:
                 + "".join(f"- {line}\n" for line in fault_log)
                 + f"- statuses: {json.dumps(result['statuses'], ensure_ascii=False)}\n"
                 + f"- kept copies (X-Ruam-Cache): {json.dumps(result['kept_copies'])}\n"
+                + "- CPU seconds in the timed part: "
+                + ", ".join(f"{part} {used}" for part, used in result["cpu_seconds"].items())
+                + f" (of {(os.cpu_count() or 1) * result['seconds']:.0f} the cores had); "
+                f"gunicorn {result['gunicorn_cpu_ms_per_request']} ms a request\n"
             )
     sys.exit(1 if lost or duplicated or unacknowledged or twice or untold else 0)
 
