@@ -172,6 +172,7 @@ def test_a_worker_process_killed_while_sending_loses_nothing(tmp_path):
     import subprocess
     import sys
     import time
+    from urllib.parse import quote
 
     from django.db import connection
 
@@ -180,7 +181,8 @@ def test_a_worker_process_killed_while_sending_loses_nothing(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("another process shares the test database only on PostgreSQL")
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    login = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    url = f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     sending = tmp_path / "sending"
     worker = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
         [sys.executable, "-c", KILLED_WHILE_SENDING, str(sending)],
