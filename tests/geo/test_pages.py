@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils.html import json_script
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,38 @@ def test_district_page(client):
     assert "สามวาตะวันตก" in html  # one of its แขวง
     assert 'id="map-geometry"' in html and '"Polygon"' in html
     assert "/static/vendor/leaflet/leaflet.js" in html
+
+
+@pytest.mark.parametrize(("url", "kind", "code"), [("/districts/1046/", "district", "1046"),
+                                                   ("/groups/4/", "group", "4")])  # fmt: skip
+def test_the_map_outline_is_the_boundary_and_is_written_once_in_a_while(
+    client, monkeypatch, url, kind, code
+):
+    import json
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ruam.geo.models import Boundary
+    from ruam.site import views
+
+    written = []
+    monkeypatch.setattr(
+        views, "json_script", lambda *args: written.append(args) or json_script(*args)
+    )
+
+    def outline() -> object:
+        html = client.get(url).content.decode()
+        found = re.search(r'<script id="map-geometry" type="application/json">(.*?)</script>', html)
+        return json.loads(found.group(1))
+
+    assert outline() == Boundary.geometry_of(kind, code)
+    with CaptureQueriesContext(connection) as queries:
+        assert outline() == Boundary.geometry_of(kind, code)
+    read = [q["sql"] for q in queries.captured_queries if "geo_boundary" in q["sql"]]
+    assert len(read) == 1  # the test's own: the page used its kept copy
+    assert len(written) == 1  # and did not write the 120 KB of JSON out again
 
 
 def test_unknown_district_is_404(client):
