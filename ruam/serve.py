@@ -54,9 +54,6 @@ def when_ready(server) -> None:
         warm(server.log)
 
 
-WARMUP_MARK = "ruam.warmup"  # in a warm-up request's environ: not counted (core/metrics.py)
-
-
 def warm_paths() -> list[tuple[str, str]]:
     """(path, language) of the public pages and API reads a crowd asks for most, for the first
     district and the newest report in the database."""
@@ -88,6 +85,8 @@ def warm_paths() -> list[tuple[str, str]]:
 def _environ(path: str, language: str) -> dict:
     from django.conf import settings
 
+    from ruam.core.metrics import WARMUP
+
     hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")]
     host = hosts[0] if hosts else "localhost"
     secure = settings.SECURE_SSL_REDIRECT
@@ -107,7 +106,7 @@ def _environ(path: str, language: str) -> dict:
         "wsgi.url_scheme": "https" if secure else "http",
         "wsgi.input": io.BytesIO(),
         "wsgi.errors": sys.stderr,
-        WARMUP_MARK: True,
+        WARMUP: True,
     }
     if secure and settings.SECURE_PROXY_SSL_HEADER:
         header, value = settings.SECURE_PROXY_SSL_HEADER

@@ -78,6 +78,11 @@ def metrics_response() -> HttpResponse:
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
+# In the environ of the requests gunicorn's master makes to warm itself (ruam/serve.py): not the
+# public's, so not counted.
+WARMUP = "ruam.warmup"
+
+
 class MetricsMiddleware:
     """Counts every request by the view that answered it (its URL name, never the path: codes
     and ids in paths would make a metric per report) and times it."""
@@ -88,7 +93,7 @@ class MetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        if request.META.get("ruam.warmup"):  # the master warming itself (ruam/serve.py)
+        if request.META.get(WARMUP):
             return response
         match = getattr(request, "resolver_match", None)
         view = (match.view_name if match else "") or "unmatched"

@@ -136,16 +136,25 @@ def _send_once(channel: Channel, recipient: Recipient, message: Message) -> bool
     back the open transaction of a connection that drops), no row stays and a retry sends it:
     a message is never lost to a dead worker. Only a kill in the instant between the mail
     server's acceptance and the commit could send it twice."""
-    from django.db import IntegrityError, transaction
+    from django.db import connections, router, transaction
 
     from ruam.core.models import SentNotice
-    from ruam.core.rows import insert
 
-    with transaction.atomic():
-        try:
-            with transaction.atomic():  # a savepoint: a refused insert spoils nothing
-                insert(SentNotice(key=_ledger_key(message.key, channel, recipient)))
-        except IntegrityError:
-            return False
+    using = router.db_for_write(SentNotice)
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        with connection.cursor() as cursor:  # a row already there is no error: no savepoint
+            cursor.execute(
+                _RECORD.format(table=connection.ops.quote_name(SentNotice._meta.db_table)),
+                [
+                    _ledger_key(message.key, channel, recipient),
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                ],
+            )
+            if cursor.rowcount != 1:
+                return False
         channel.send(recipient, message)
     return True
+
+
+_RECORD = 'INSERT INTO {table} ("key", "created") VALUES (%s, %s) ON CONFLICT ("key") DO NOTHING'

@@ -20,18 +20,8 @@ HIT = pagecache.HIT_HEADER
 
 
 @pytest.fixture(autouse=True)
-def _cache_on(settings):
-    settings.RUAM_PAGE_CACHE_SECONDS = 30
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ruam-pages-test",
-        },
-    }
-    caches[pagecache.ALIAS].clear()
-    yield
-    caches[pagecache.ALIAS].clear()
+def _cache_on(page_cache):
+    """Every test here with the page cache on (tests/core/conftest.py)."""
 
 
 def report(**extra):

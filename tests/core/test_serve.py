@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-from django.core.cache import caches
 from django.db import OperationalError, connection
 from prometheus_client import REGISTRY
 
 from ruam import serve
-from ruam.core import pagecache
 from ruam.geo.locate import get_locator
 from ruam.reports import services
 from ruam.reports.models import Channel
@@ -28,23 +25,8 @@ def counted() -> float:
     )
 
 
-@pytest.fixture
-def pages_cache(settings):
-    settings.RUAM_PAGE_CACHE_SECONDS = 30
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "ruam-warm-test",
-        },
-    }
-    caches[pagecache.ALIAS].clear()
-    yield caches[pagecache.ALIAS]
-    caches[pagecache.ALIAS].clear()
-
-
 def test_the_busiest_pages_are_built_uncounted_unkept_and_the_connection_closed(
-    reference, pages_cache
+    reference, page_cache
 ):
     report = services.submit_report(
         description="ไฟถนนดับหน้าซอย",
@@ -64,7 +46,7 @@ def test_the_busiest_pages_are_built_uncounted_unkept_and_the_connection_closed(
     assert get_locator.cache_info().currsize == 1  # a new report's first pin is placed at once
     assert counted() == before  # the master's own requests are not the public's
     # The views themselves ran: no copy was taken from, or left in, the page cache.
-    assert not list(pages_cache._cache)
+    assert not list(page_cache._cache)
     # No worker inherits the master's database connection (Django keeps an in-memory SQLite
     # database, the tests' own, open: closing it would lose it).
     in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()

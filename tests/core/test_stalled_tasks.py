@@ -1,6 +1,7 @@
 """A worker killed in the middle of a task: the task is run again, and what it had already said
 is not said twice (notifications carry keys; each key goes to each address once)."""
 
+import contextlib
 import datetime as dt
 from types import SimpleNamespace
 
@@ -77,32 +78,39 @@ def test_a_task_still_within_its_time_is_left_to_its_worker(database_queue):
     assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
 
 
-def test_a_message_that_failed_to_go_may_go_on_a_retry(monkeypatch):
+@pytest.fixture
+def mail_server_down(monkeypatch):
+    """While in it, every e-mail fails as with a mail server that is down."""
     from ruam.core import notify
 
+    def refused(*args, **kwargs):
+        raise ConnectionRefusedError("the mail server is down")
+
+    @contextlib.contextmanager
+    def down():
+        with monkeypatch.context() as patch:
+            patch.setattr(notify, "send_mail", refused)
+            yield
+
+    return down
+
+
+def test_a_message_that_failed_to_go_may_go_on_a_retry(mail_server_down):
     somsri = Recipient("สมศรี", "somsri@example.com")
     message = Message("เรื่อง", "ข้อความ", key="report-event:9")
 
-    def down(*args, **kwargs):
-        raise ConnectionRefusedError("the mail server is down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(notify, "send_mail", down)
+    with mail_server_down():
         assert deliver([somsri], message) == 0
     assert deliver([somsri], message) == 1 and len(mail.outbox) == 1
 
 
-def test_a_sending_that_failed_is_tried_again_later_and_goes_once(database_queue, monkeypatch):
+def test_a_sending_that_failed_is_tried_again_later_and_goes_once(database_queue, mail_server_down):
     from ruam.core import notify
 
     somsri = Recipient("สมศรี", "somsri@example.com")
     message = Message("เรื่องใหม่", "ข้อความ", key="report-new:RETRY001")
 
-    def down(*args, **kwargs):
-        raise ConnectionRefusedError("the mail server is down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(notify, "send_mail", down)
+    with mail_server_down():
         assert deliver([somsri], message) == 0
     retry = DBTaskResult.objects.get(task_path="ruam.core.notify.resend")
     wait = (retry.run_after - timezone.now()).total_seconds()
