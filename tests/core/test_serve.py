@@ -5,7 +5,9 @@ only skips the warm-up."""
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
+import pytest
 from django.db import OperationalError, connection
 from prometheus_client import REGISTRY
 
@@ -75,3 +77,28 @@ def test_a_page_that_fails_is_reported_and_the_rest_still_warm(monkeypatch, refe
     monkeypatch.setattr(serve, "warm_paths", lambda: [("/nowhere/", "th"), ("/", "en")])
     answers = {path: status for path, status, _ in serve.warm()[1:]}
     assert answers == {"/nowhere/": 404, "/": 200}
+
+
+@pytest.mark.parametrize(("preload", "warmed"), [(None, True), ("0", False)])
+def test_the_shipped_settings_fork_single_threaded_workers_from_a_warmed_master(
+    monkeypatch, preload, warmed
+):
+    import importlib
+    import multiprocessing
+
+    for name in ("RUAM_WORKERS", "RUAM_THREADS", "RUAM_PRELOAD"):
+        monkeypatch.delenv(name, raising=False)
+    if preload is not None:
+        monkeypatch.setenv("RUAM_PRELOAD", preload)
+    shipped = importlib.reload(serve)
+    try:
+        assert shipped.threads == 1  # processes, not threads: they share no lock
+        assert shipped.workers == 4 * multiprocessing.cpu_count()
+        assert shipped.preload_app is warmed
+        calls = []
+        monkeypatch.setattr(shipped, "warm", lambda log: calls.append(log))
+        shipped.when_ready(SimpleNamespace(log="the master's log"))
+        assert calls == (["the master's log"] if warmed else [])
+    finally:
+        monkeypatch.undo()
+        importlib.reload(serve)
